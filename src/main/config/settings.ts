@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { Language, Mode, type ModeReason } from '../../shared/contract/app';
+import { MitraError } from '../../shared/errors';
+import { writeFileAtomic } from '../storage/atomic-file';
+import { dataPaths } from './paths';
+
+/**
+ * The one typed settings file (settings.json in the data directory). Every field has a default
+ * that runs out of the box; later capabilities add their sections here.
+ */
+export const Settings = z.strictObject({
+  language: Language.default('en'),
+  /** Full screen with no menu, for a dedicated desk PC. */
+  kiosk: z.boolean().default(false),
+  /** Leave unset to get `training` until a portal URL is configured, `live` after. */
+  mode: Mode.optional(),
+  hospital: z
+    .strictObject({
+      code: z.string().trim().max(32).default(''),
+      name: z.string().trim().max(200).default(''),
+      state: z.string().trim().max(64).default(''),
+    })
+    .prefault({}),
+  portal: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }).optional(),
+      timeoutMs: z.int().min(1_000).max(120_000).default(15_000),
+    })
+    .prefault({}),
+  storage: z
+    .strictObject({
+      /** Below this much free disk the storage link warns; below `fullMb` it is down. */
+      lowMb: z.int().min(1).default(500),
+      fullMb: z.int().min(1).default(50),
+    })
+    .prefault({}),
+  log: z.strictObject({ level: z.enum(['error', 'warn', 'info', 'debug']).default('info') }).prefault({}),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** The settings file (or an override) is unusable; the message names the file and the field. */
+export class SettingsError extends MitraError {
+  constructor(message: string, readonly field?: string) {
+    super('settings_invalid', message);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Environment overrides, for tests and support. MITRA_DESK_SETTINGS is JSON merged over the file. */
+const ENV_OVERRIDES: Record<string, (value: string) => Record<string, unknown>> = {
+  MITRA_DESK_LANGUAGE: (v) => ({ language: v }),
+  MITRA_DESK_MODE: (v) => ({ mode: v }),
+  MITRA_DESK_KIOSK: (v) => ({ kiosk: v === '1' || v === 'true' }),
+  MITRA_DESK_PORTAL_URL: (v) => ({ portal: { url: v } }),
+};
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+function describeIssues(source: string, error: z.ZodError): SettingsError {
+  const first = error.issues[0];
+  const field = first && first.path.length > 0 ? first.path.join('.') : '(top level)';
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  return new SettingsError(`${source}: field "${field}": ${first?.message ?? 'invalid'}${more}`, field);
+}
+
+function readRaw(file: string): Record<string, unknown> {
+  if (!existsSync(file)) return {};
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new SettingsError(`${file}: cannot be read (${(cause as Error).message})`);
+  }
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new SettingsError(`${file}: not valid JSON (${(cause as Error).message})`);
+  }
+  if (!isPlainObject(parsed)) throw new SettingsError(`${file}: must hold a JSON object`);
+  return parsed;
+}
+
+function envPatch(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  let patch: Record<string, unknown> = {};
+  for (const [name, toPatch] of Object.entries(ENV_OVERRIDES)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') patch = deepMerge(patch, toPatch(value));
+  }
+  const json = env.MITRA_DESK_SETTINGS;
+  if (json) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch (cause) {
+      throw new SettingsError(`MITRA_DESK_SETTINGS: not valid JSON (${(cause as Error).message})`);
+    }
+    if (!isPlainObject(parsed)) throw new SettingsError('MITRA_DESK_SETTINGS: must hold a JSON object');
+    patch = deepMerge(patch, parsed);
+  }
+  return patch;
+}
+
+/**
+ * Load settings: the file (created with defaults on first start), then environment overrides.
+ * An invalid file is never rewritten: the operator's support person fixes the named field.
+ */
+export function loadSettings(dataDir: string, env: NodeJS.ProcessEnv = process.env): Settings {
+  const file = dataPaths(dataDir).settings;
+  const raw = readRaw(file);
+  const fromFile = Settings.safeParse(raw);
+  if (!fromFile.success) throw describeIssues(file, fromFile.error);
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileAtomic(file, `${JSON.stringify(fromFile.data, null, 2)}\n`);
+  }
+  const patch = envPatch(env);
+  if (Object.keys(patch).length === 0) return fromFile.data;
+  const merged = Settings.safeParse(deepMerge(raw, patch));
+  if (!merged.success) throw describeIssues(`${file} with environment overrides`, merged.error);
+  return merged.data;
+}
+
+/** Change fields in the settings file itself (not the environment overrides), atomically. */
+export function updateSettingsFile(dataDir: string, patch: Record<string, unknown>): void {
+  const file = dataPaths(dataDir).settings;
+  const next = deepMerge(readRaw(file), patch);
+  const checked = Settings.safeParse(next);
+  if (!checked.success) throw describeIssues(file, checked.error);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
+}
+
+export interface ResolvedMode {
+  mode: Mode;
+  reason: ModeReason;
+}
+
+/** Training until a portal is configured; `live` without a portal URL is a settings error. */
+export function resolveMode(settings: Settings): ResolvedMode {
+  if (settings.mode === 'live' && !settings.portal.url) {
+    throw new SettingsError('settings: field "portal.url": required when mode is "live"', 'portal.url');
+  }
+  if (settings.mode) return { mode: settings.mode, reason: 'set-in-settings' };
+  return settings.portal.url ? { mode: 'live', reason: 'portal-configured' } : { mode: 'training', reason: 'no-portal-configured' };
+}

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, statfs, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LinkFinding } from './monitor';
+
+export interface StorageProbeOptions {
+  dataDir: string;
+  lowMb: number;
+  fullMb: number;
+}
+
+/**
+ * The kiosk's own disk: can we still write to the data folder, and how much room is left?
+ * A full disk is the failure that would otherwise lose queued registrations silently.
+ */
+export function storageProbe({ dataDir, lowMb, fullMb }: StorageProbeOptions): () => Promise<LinkFinding> {
+  return async () => {
+    let freeMb: number;
+    try {
+      await mkdir(dataDir, { recursive: true });
+      const stats = await statfs(dataDir);
+      freeMb = Math.floor((Number(stats.bavail) * Number(stats.bsize)) / (1024 * 1024));
+    } catch {
+      return { status: 'down', messageKey: 'health.message.storageNotWritable' };
+    }
+    if (freeMb < fullMb) return { status: 'down', messageKey: 'health.message.storageFull', params: { freeMb } };
+    const probeFile = join(dataDir, `.write-check-${randomBytes(4).toString('hex')}`);
+    try {
+      await writeFile(probeFile, 'ok', { flush: true });
+    } catch {
+      return { status: 'down', messageKey: 'health.message.storageNotWritable' };
+    } finally {
+      await rm(probeFile, { force: true });
+    }
+    if (freeMb < lowMb) return { status: 'warn', messageKey: 'health.message.storageLow', params: { freeMb } };
+    return { status: 'ok', messageKey: 'health.message.storageOk', params: { freeMb } };
+  };
+}

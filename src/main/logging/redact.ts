@@ -1,0 +1,70 @@
+/**
+ * Privacy filter applied to every log line before it is written (Aadhaar Act and Authentication
+ * Regulations): no full Aadhaar number and no PID block may reach a log.
+ */
+
+/** 12 digits, optionally grouped 4-4-4 by spaces or hyphens, not part of a longer number. */
+const AADHAAR_LIKE = /(?<![\d])\d{4}([ -]?)\d{4}\1(\d{4})(?![\d])/g;
+/** A whole PID block, or a truncated one running to the end of the text. */
+const PID_DATA = /<PidData\b[\s\S]*?(?:<\/PidData\s*>|$)/gi;
+/** Parts of a PID block that may travel on their own. */
+const PID_PARTS = /<(Skey|Hmac|Data)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi;
+/** JSON-style fields that carry biometrics or identity numbers. */
+const SENSITIVE_KEY_NAMES = [
+  'pid',
+  'pidData',
+  'pidBlock',
+  'pidXml',
+  'fingerPrintAuthPid',
+  'irisAuthPid',
+  'faceAuthPid',
+  'skey',
+  'hmac',
+  'aadhaar',
+  'aadhaarNumber',
+  'uid',
+];
+const SENSITIVE_KEYS = new Set(SENSITIVE_KEY_NAMES.map((k) => k.toLowerCase()));
+const SENSITIVE_JSON_FIELD = new RegExp(`("(?:${SENSITIVE_KEY_NAMES.join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi');
+/** Long base64 runs: encrypted biometrics, keys, certificates. Nothing an operator needs in a log. */
+const LONG_BASE64 = /[A-Za-z0-9+/]{160,}={0,2}/g;
+
+export const REDACTED = '[redacted]';
+
+export function maskAadhaar(text: string): string {
+  return text.replace(AADHAAR_LIKE, 'XXXX XXXX $2');
+}
+
+export function redactText(text: string): string {
+  return maskAadhaar(
+    text
+      .replace(PID_DATA, `<PidData ${REDACTED}/>`)
+      .replace(PID_PARTS, (_m, tag: string) => `<${tag} ${REDACTED}/>`)
+      .replace(SENSITIVE_JSON_FIELD, `$1"${REDACTED}"`)
+      .replace(LONG_BASE64, (m) => `[redacted ${m.length} chars]`),
+  );
+}
+
+/** Redact any value a logger may receive: strings, errors, arrays and plain objects, to a depth. */
+export function redactValue(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (typeof value === 'number' && Number.isInteger(value) && String(value).length === 12) return maskAadhaar(String(value));
+  if (typeof value === 'bigint') return maskAadhaar(String(value));
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[circular]';
+  seen.add(value);
+  if (depth > 6) return '[too deep]';
+  if (value instanceof Error) {
+    const copy = new Error(redactText(value.message));
+    copy.name = value.name;
+    copy.stack = value.stack === undefined ? undefined : redactText(value.stack);
+    return copy;
+  }
+  if (value instanceof Uint8Array) return `[${value.byteLength} bytes]`;
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, seen));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = SENSITIVE_KEYS.has(key.toLowerCase()) ? REDACTED : redactValue(item, depth + 1, seen);
+  }
+  return out;
+}

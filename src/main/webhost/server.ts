@@ -1,0 +1,196 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER } from '../../shared/contract/transport';
+import { ContractErrorCode, type Envelope } from '../../shared/contract/errors';
+import type { Dispatch } from '../contract/dispatch';
+import type { EventHub } from '../contract/events';
+import type { Logger } from '../logging/logger';
+import { SECURITY_HEADERS } from '../security/csp';
+import { isLoopbackHost, newToken, tokensMatch } from '../security/loopback';
+import { readStaticFile } from '../security/static-files';
+
+export interface WebHostOptions {
+  port: number;
+  rendererDir: string;
+  dispatch: Dispatch;
+  events: EventHub;
+  log: Logger;
+  /** Fixed token for tests; a random one per start otherwise. */
+  token?: string;
+}
+
+export interface WebHost {
+  port: number;
+  origin: string;
+  token: string;
+  /** The address to open: the token rides in the fragment, which browsers never send to a server. */
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 256 * 1024;
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * The loopback web host: serves the built renderer and the same contract as the Electron preload
+ * (`POST /api/<call>`, server-sent events on `/api/events`). Bound to 127.0.0.1 only; every
+ * request must carry a loopback Host header, and every API request the per-start token.
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const { rendererDir, dispatch, events, log } = options;
+  const token = options.token ?? newToken();
+  const streams = new Set<ServerResponse>();
+  let port = 0;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log.error('web host request failed', error);
+      if (!res.headersSent) sendJson(res, 500, errorEnvelope(ContractErrorCode.internal, 'internal error'));
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!isLoopbackHost(req.headers.host, port)) {
+      sendJson(res, 403, errorEnvelope(ContractErrorCode.forbidden, 'host not allowed'));
+      return;
+    }
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === EVENTS_PATH) return openEventStream(req, res);
+    if (path.startsWith(API_PREFIX)) return handleCall(req, res, decodeURIComponent(path.slice(API_PREFIX.length)));
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const file = readStaticFile(rendererDir, path);
+    if (!file) {
+      res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+      return;
+    }
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': file.contentType, 'Content-Length': file.body.length });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  function authorised(req: IncomingMessage, res: ServerResponse): boolean {
+    const given = req.headers[TOKEN_HEADER];
+    if (!tokensMatch(token, typeof given === 'string' ? given : undefined)) {
+      sendJson(res, 401, errorEnvelope(ContractErrorCode.forbidden, 'missing or wrong token'));
+      return false;
+    }
+    // A browser sends Origin on cross-site requests; only our own page may call.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isLoopbackOrigin(origin, port)) {
+      sendJson(res, 403, errorEnvelope(ContractErrorCode.forbidden, 'origin not allowed'));
+      return false;
+    }
+    return true;
+  }
+
+  async function handleCall(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    if (req.method !== 'POST') {
+      res.writeHead(405, { Allow: 'POST' }).end();
+      return;
+    }
+    if (!authorised(req, res)) return;
+    if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+      sendJson(res, 415, errorEnvelope(ContractErrorCode.invalidRequest, 'content-type must be application/json'));
+      return;
+    }
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === null) {
+      sendJson(res, 413, errorEnvelope(ContractErrorCode.invalidRequest, 'request too large'));
+      return;
+    }
+    let payload: unknown;
+    try {
+      payload = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch {
+      sendJson(res, 400, errorEnvelope(ContractErrorCode.invalidRequest, 'body is not JSON'));
+      return;
+    }
+    sendJson(res, 200, await dispatch(name, payload, { transport: 'web' }));
+  }
+
+  function openEventStream(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET') {
+      res.writeHead(405, { Allow: 'GET' }).end();
+      return;
+    }
+    if (!authorised(req, res)) return;
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.write(': connected\n\n');
+    streams.add(res);
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      streams.delete(res);
+    });
+  }
+
+  const unsubscribe = events.subscribe((name, payload) => {
+    const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const stream of streams) stream.write(frame);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+
+  return {
+    port,
+    origin,
+    token,
+    url: `${origin}/#token=${token}`,
+    close: async () => {
+      unsubscribe();
+      for (const stream of streams) stream.end();
+      streams.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function isLoopbackOrigin(origin: string, port: number): boolean {
+  try {
+    const url = new URL(origin);
+    return url.protocol === 'http:' && isLoopbackHost(url.host, port);
+  } catch {
+    return false;
+  }
+}
+
+function errorEnvelope(code: string, message: string): Envelope {
+  return { ok: false, error: { code, message, messageKey: `errors.${code}`, params: { detail: message } } };
+}
+
+function sendJson(res: ServerResponse, status: number, body: Envelope): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The body, or null when it exceeds the limit (the rest is drained, never buffered). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,86 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppInfo, Language } from '../shared/contract';
+import { MitraError } from '../shared/errors';
+import { useClient } from './api/context';
+import type { ConnectionState } from './api/web-bridge';
+import { LanguageSwitch } from './components/LanguageSwitch';
+import { StatusStrip } from './components/StatusStrip';
+import { HomeScreen } from './screens/HomeScreen';
+import { useHealth } from './state/use-health';
+
+interface Props {
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+}
+
+export function App({ onConnection }: Props) {
+  const { t, i18n } = useTranslation();
+  const client = useClient();
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [error, setError] = useState<MitraError | null>(null);
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const health = useHealth(connection === 'connected');
+
+  useEffect(() => onConnection(setConnection), [onConnection]);
+
+  useEffect(() => {
+    client.call('app.info', {}).then(
+      (value) => {
+        setInfo(value);
+        void i18n.changeLanguage(value.language);
+      },
+      (cause: unknown) => setError(cause instanceof MitraError ? cause : new MitraError('internal', String(cause))),
+    );
+  }, [client, i18n]);
+
+  useEffect(() => {
+    document.documentElement.lang = i18n.language;
+    document.title = t('app.name');
+  }, [i18n.language, t]);
+
+  const changeLanguage = useCallback(
+    (language: Language) => {
+      void i18n.changeLanguage(language);
+      client.call('app.setLanguage', { language }).then(setInfo, (cause: unknown) => {
+        if (cause instanceof MitraError) setError(cause);
+      });
+    },
+    [client, i18n],
+  );
+
+  const training = info?.mode === 'training';
+  return (
+    <div className={`app ${training ? 'is-training' : ''}`}>
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header className="topbar">
+        <div className="brand">
+          <h1>{t('app.name')}</h1>
+          <span className="tagline">{t('app.tagline')}</span>
+        </div>
+        {info && (
+          <span className={`mode-badge mode-${info.mode}`} data-testid="mode-badge">
+            {training ? t('app.training') : t('app.live')}
+          </span>
+        )}
+        <LanguageSwitch language={(i18n.language as Language) ?? 'en'} onChange={changeLanguage} />
+      </header>
+      {training && <p className="training-banner">{t('app.trainingHint')}</p>}
+      {connection === 'lost' && (
+        <p className="banner banner-error" role="alert">
+          {t('connect.lost')}
+        </p>
+      )}
+      {error && (
+        <p className="banner banner-error" role="alert">
+          {t(error.messageKey, error.params)}
+        </p>
+      )}
+      <StatusStrip snapshot={health} />
+      <main id="main" tabIndex={-1}>
+        {info && <HomeScreen info={info} />}
+      </main>
+    </div>
+  );
+}

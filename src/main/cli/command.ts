@@ -1,0 +1,50 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { AppPaths } from '../app/paths';
+
+/** What every command receives: its own argv (after the command words) and where the app lives. */
+export interface CommandContext {
+  argv: string[];
+  paths: AppPaths;
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export interface Command {
+  /** One line for `mitra-desk --help`. */
+  summary: string;
+  usage: string;
+  run(context: CommandContext): Promise<number>;
+}
+
+/** A usage mistake: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** util.parseArgs, strict, with `--data-dir` and `--help` known everywhere; mistakes become UsageError. */
+export function parseCommandArgs<O extends Options>(argv: string[], options: O) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: { ...options, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function parsePort(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be a number from 0 to 65535, not "${value}"`);
+  return port;
+}
+
+export function writeLine(stream: NodeJS.WritableStream, line: string): void {
+  stream.write(`${line}\n`);
+}

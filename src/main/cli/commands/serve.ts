@@ -16,13 +16,14 @@ export async function serve(context: CommandContext, port: number, dataDirArg: s
   }
   const running = await startApp({ dataDir: resolveDataDir(dataDirArg, env), paths, shell: 'web', env });
   const host = await startWebHost({ port, rendererDir: paths.rendererDir, dispatch: running.dispatch, events: running.events, log: running.log.scope('web') });
+  // Listen for the stop signal before announcing the address: whoever reads the line may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   writeLine(stdout, `${SERVING_PREFIX} ${host.url} (open it in a browser on this computer; Ctrl+C stops)`);
   running.log.info(`web host listening on ${host.origin}`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   await host.close();
   await running.stop();
   return 0;

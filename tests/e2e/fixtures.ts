@@ -17,14 +17,15 @@ export interface ServedApp {
 }
 
 /**
- * Start the real built app with `mitra-desk serve` on a free port and a fresh data directory,
- * and read the address from the line it prints, as an operator would.
+ * Start the real built app as `npm start` does (`mitra-desk start`) on a free port and a fresh data
+ * directory, and read the address from the line it prints, as an operator would. With no display,
+ * Electron cannot open a window even where it is installed, so the app always falls back to serving.
  */
 export async function serveApp(env: NodeJS.ProcessEnv = {}): Promise<ServedApp & { stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mitra-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [cliBin, 'serve', '--port', '0', '--data-dir', dataDir], {
+  const child: ChildProcess = spawn(process.execPath, [cliBin, 'start', '--port', '0', '--data-dir', dataDir], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

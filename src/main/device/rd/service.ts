@@ -1,0 +1,50 @@
+import type { RdScheme, RdServiceEntry, RdStatus } from '../../../shared/contract/device';
+import { isLoopbackUrl } from '../../security/loopback';
+import { attr, childrenNamed, parseXml, XmlError } from './xml';
+
+const STATUSES: readonly RdStatus[] = ['READY', 'NOTREADY', 'USED'];
+const LOOPBACK_PREFIX = /^\/?((?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?)(\/.*)?$/i;
+const HOST_LIKE_PREFIX = /^\/?([a-z0-9.-]+\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:\/|$)/i;
+
+/**
+ * Turn an interface `path` as vendors write it into a full loopback URL, or null when it points
+ * anywhere else. Seen forms: `/rd/capture`, `capture`, `http://127.0.0.1:11100/rd/capture`,
+ * `/127.0.0.1:11100/capture`.
+ */
+export function normaliseInterfacePath(path: string, scheme: RdScheme, port: number): string | null {
+  const raw = path.trim();
+  if (raw === '') return null;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return null;
+    }
+    return isLoopbackUrl(url) ? url.toString() : null;
+  }
+  const hostPrefixed = LOOPBACK_PREFIX.exec(raw);
+  if (hostPrefixed) return new URL(`${scheme}://${hostPrefixed[1]}${hostPrefixed[2] ?? '/'}`).toString();
+  // `/evil.example:80/capture` names another host: refuse rather than treat it as a path.
+  if (HOST_LIKE_PREFIX.test(raw)) return null;
+  return new URL(raw.startsWith('/') ? raw : `/${raw}`, `${scheme}://127.0.0.1:${port}`).toString();
+}
+
+/** Parse an RDSERVICE answer. Interfaces are matched on `id`, never on position. */
+export function parseRdService(xml: string, scheme: RdScheme, port: number): RdServiceEntry {
+  const root = parseXml(xml, 64 * 1024);
+  if (root.name !== 'rdservice') throw new XmlError('malformed', `expected <RDService>, got <${root.name}>`);
+  const statusText = (attr(root, 'status') ?? '').toUpperCase();
+  const status = STATUSES.find((s) => s === statusText) ?? 'NOTREADY';
+  const interfaces = new Map<string, string>();
+  for (const node of childrenNamed(root, 'interface')) {
+    const id = (attr(node, 'id') ?? '').toUpperCase();
+    const path = attr(node, 'path');
+    if (id && path !== undefined && !interfaces.has(id)) interfaces.set(id, path);
+  }
+  const resolve = (id: string) => {
+    const path = interfaces.get(id);
+    return path === undefined ? null : normaliseInterfacePath(path, scheme, port);
+  };
+  return { port, scheme, status, info: attr(root, 'info') ?? '', captureUrl: resolve('CAPTURE'), deviceInfoUrl: resolve('DEVICEINFO') };
+}

@@ -3,6 +3,7 @@ import { createDispatcher, type Dispatch, type Handlers } from '../contract/disp
 import { EventHub } from '../contract/events';
 import { dataPaths } from '../config/paths';
 import { loadSettings, resolveMode, updateSettingsFile, type ResolvedMode, type Settings } from '../config/settings';
+import { startDevices } from '../device/start';
 import { HealthMonitor } from '../health/monitor';
 import { storageProbe } from '../health/storage-probe';
 import { createLogger, type Logger } from '../logging/logger';
@@ -49,6 +50,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   health.onChange((snapshot) => events.emit('health.changed', snapshot));
   health.addProbe('storage', storageProbe({ dataDir, lowMb: settings.storage.lowMb, fullMb: settings.storage.fullMb }), STORAGE_CHECK_MS);
 
+  const devices = await startDevices({ settings, mode: mode.mode, resourcesDir: options.paths.resourcesDir, health, events, log });
+
   const info = (): AppInfo => ({
     name: 'Mitra Desk',
     version,
@@ -70,6 +73,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       return info();
     },
     'health.snapshot': () => health.snapshot(),
+    ...devices.handlers,
   };
 
   health.start();
@@ -84,6 +88,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     info,
     stop: async () => {
       health.stop();
+      await devices.stop();
       log.info('Mitra Desk stopped');
     },
   };

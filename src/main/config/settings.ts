@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { Language, Mode, type ModeReason } from '../../shared/contract/app';
+import { Finger, RdScheme } from '../../shared/contract/device';
 import { MitraError } from '../../shared/errors';
 import { writeFileAtomic } from '../storage/atomic-file';
 import { dataPaths } from './paths';
@@ -37,6 +38,38 @@ export const Settings = z.strictObject({
     })
     .prefault({}),
   log: z.strictObject({ level: z.enum(['error', 'warn', 'info', 'debug']).default('info') }).prefault({}),
+  /** Where to look for RD services (rd-service.md: loopback, ports 11100-11120, http and https). */
+  rd: z
+    .strictObject({
+      host: z.enum(['127.0.0.1', 'localhost', '::1']).default('127.0.0.1'),
+      ports: z.string().regex(/^\d+(-\d+)?(,\s*\d+(-\d+)?)*$/, 'like 11100-11120 or 11100,11105').default('11100-11120'),
+      schemes: z.array(RdScheme).min(1).default(['http', 'https']),
+      probeTimeoutMs: z.int().min(200).max(30_000).default(1_500),
+      rescanMs: z.int().min(2_000).max(600_000).default(15_000),
+    })
+    .prefault({}),
+  capture: z
+    .strictObject({
+      attempts: z.int().min(1).max(10).default(3),
+      /** On a 0-100 scale; no official RD threshold exists, 40 is what registration clients use. */
+      threshold: z.int().min(0).max(100).default(40),
+      rotation: z.array(Finger).min(1).default(['RIGHT_THUMB', 'LEFT_THUMB', 'RIGHT_INDEX', 'LEFT_INDEX']),
+      timeoutMs: z.int().min(3_000).max(60_000).default(10_000),
+      env: z.enum(['P', 'PP', 'S']).default('P'),
+      models: z.record(z.string(), z.strictObject({ threshold: z.int().min(0).max(100).optional(), attempts: z.int().min(1).max(10).optional() })).default({}),
+      /** Buffered authentication: the longest a PID block may wait to be sent. */
+      pidHoldMinutes: z.int().min(1).max(30).default(30),
+    })
+    .prefault({}),
+  usb: z.strictObject({ pollMs: z.int().min(500).max(60_000).default(2_000) }).prefault({}),
+  /** What the simulated scanner does in training mode. */
+  training: z
+    .strictObject({
+      rdProfile: z.string().default('mantra-mfs100'),
+      /** An emulator script (see src/main/device/emulator/script.ts); the default teaches one retry. */
+      rdScript: z.record(z.string(), z.unknown()).optional(),
+    })
+    .prefault({}),
 });
 export type Settings = z.infer<typeof Settings>;
 

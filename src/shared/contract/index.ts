@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AppInfo, SetLanguageRequest } from './app';
+import { CaptureRequest, CaptureStartRequest, CaptureState, DeviceStatus } from './device';
 import { HealthSnapshot } from './health';
 
 const Empty = z.strictObject({});
@@ -17,10 +18,19 @@ export const calls = {
   'app.info': call(Empty, AppInfo),
   'app.setLanguage': call(SetLanguageRequest, AppInfo),
   'health.snapshot': call(Empty, HealthSnapshot),
+  /** Discover RD services and USB devices now. */
+  'device.scan': call(Empty, DeviceStatus),
+  /** The last known device picture (no new scan). */
+  'device.status': call(Empty, DeviceStatus),
+  /** Begin a capture session (optionally on a chosen finger). */
+  'device.captureStart': call(CaptureStartRequest, CaptureState),
+  /** One capture attempt in a session; `finger` switches finger first. */
+  'device.capture': call(CaptureRequest, CaptureState),
 } as const;
 
 export const events = {
   'health.changed': HealthSnapshot,
+  'device.changed': DeviceStatus,
 } as const;
 
 export type Calls = typeof calls;
@@ -44,4 +54,5 @@ export function isEventName(name: unknown): name is EventName {
 export * from './common';
 export * from './app';
 export * from './health';
+export * from './device';
 export * from './errors';

@@ -17,21 +17,27 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
   });
 }
 
-/** Start a long-running `mitra-desk` command and wait for a line on stdout matching `ready`. */
-export async function startCli(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000) {
+/** Start a long-running `mitra-desk` command and wait for output (stdout, or stderr) matching `ready`. */
+export async function startCli(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000, on: 'stdout' | 'stderr' = 'stdout') {
   const child = spawn(process.execPath, [cliBin, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no line matching ${ready} within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`)), timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      const found = ready.exec(stdout);
+    const check = () => {
+      const found = ready.exec(on === 'stdout' ? stdout : stderr);
       if (found) {
         clearTimeout(timer);
         resolve(found);
       }
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      check();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      check();
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

@@ -4,6 +4,8 @@
  */
 import { MitraError } from '../../shared/errors';
 import { UsageError, writeLine, type Command, type CommandContext } from './command';
+import { deviceCommands } from './commands/device';
+import { rdEmulatorCommand } from './commands/rd-emulator';
 import { serveCommand } from './commands/serve';
 import { startCommand } from './commands/start';
 import { udevRulesCommand } from './commands/udev-rules';
@@ -14,6 +16,8 @@ export const commands: Record<string, Command> = {
   start: startCommand,
   serve: serveCommand,
   'udev-rules': udevRulesCommand,
+  ...deviceCommands,
+  'rd-emulator': rdEmulatorCommand,
 };
 
 function help(): string {

@@ -6,12 +6,17 @@ import { useClient } from './api/context';
 import type { ConnectionState } from './api/web-bridge';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { StatusStrip } from './components/StatusStrip';
+import { CaptureScreen } from './screens/CaptureScreen';
 import { HomeScreen } from './screens/HomeScreen';
+import { StatusScreen } from './screens/StatusScreen';
 import { useHealth } from './state/use-health';
 
 interface Props {
   onConnection(listener: (state: ConnectionState) => void): () => void;
 }
+
+const SCREENS = ['home', 'capture', 'status'] as const;
+type Screen = (typeof SCREENS)[number];
 
 export function App({ onConnection }: Props) {
   const { t, i18n } = useTranslation();
@@ -19,6 +24,7 @@ export function App({ onConnection }: Props) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<MitraError | null>(null);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const [screen, setScreen] = useState<Screen>('home');
   const health = useHealth(connection === 'connected');
 
   useEffect(() => onConnection(setConnection), [onConnection]);
@@ -78,8 +84,17 @@ export function App({ onConnection }: Props) {
         </p>
       )}
       <StatusStrip snapshot={health} />
+      <nav className="tabs" aria-label={t('nav.label')}>
+        {SCREENS.map((name) => (
+          <button key={name} type="button" className="tab" aria-current={screen === name ? 'page' : undefined} onClick={() => setScreen(name)}>
+            {t(`nav.${name}`)}
+          </button>
+        ))}
+      </nav>
       <main id="main" tabIndex={-1}>
-        {info && <HomeScreen info={info} />}
+        {info && screen === 'home' && <HomeScreen info={info} />}
+        {screen === 'capture' && <CaptureScreen />}
+        {screen === 'status' && <StatusScreen health={health} />}
       </main>
     </div>
   );

@@ -6,12 +6,14 @@ import { useClient } from '../api/context';
 export function useHealth(connected: boolean): HealthSnapshot | null {
   const client = useClient();
   const [snapshot, setSnapshot] = useState<HealthSnapshot | null>(null);
-  useEffect(() => client.on('health.changed', setSnapshot), [client]);
+  // An answer to health.snapshot can arrive after a newer health.changed event: keep the newer one.
+  const keepNewer = (next: HealthSnapshot) => setSnapshot((previous) => (previous && previous.updatedAt > next.updatedAt ? previous : next));
+  useEffect(() => client.on('health.changed', keepNewer), [client]);
   useEffect(() => {
     if (!connected) return;
     let current = true;
     client.call('health.snapshot', {}).then(
-      (value) => current && setSnapshot(value),
+      (value) => current && keepNewer(value),
       () => {},
     );
     return () => {

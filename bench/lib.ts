@@ -8,8 +8,8 @@ export interface Result {
   p95Ms: number;
 }
 
-export async function measure(name: string, count: number, op: (i: number) => unknown): Promise<Result> {
-  for (let i = 0; i < Math.min(50, count); i++) await op(i); // warm-up
+export async function measure(name: string, count: number, op: (i: number) => unknown, warmup = Math.min(50, Math.ceil(count / 10))): Promise<Result> {
+  for (let i = 0; i < warmup; i++) await op(i);
   const samples: number[] = [];
   const start = performance.now();
   for (let i = 0; i < count; i++) {

@@ -1,0 +1,133 @@
+import type { Database } from 'better-sqlite3';
+import { StoreError } from './errors';
+
+/**
+ * Numbered migrations on PRAGMA user_version (the Signal Desktop way): each runs once, in its own
+ * transaction, in order. Never edit a shipped migration; add the next number.
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'patients, registrations, outbox, attempts, capture attempts, audit log',
+    sql: `
+      CREATE TABLE patients (
+        id TEXT PRIMARY KEY,
+        beneficiary_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        gender TEXT CHECK (gender IN ('F', 'M', 'T')),
+        year_of_birth INTEGER,
+        mobile TEXT,
+        state TEXT NOT NULL,
+        district TEXT,
+        family_id TEXT,
+        -- Aadhaar: last 4 digits and a keyed hash for matching, never the number itself.
+        aadhaar_last4 TEXT CHECK (aadhaar_last4 IS NULL OR (length(aadhaar_last4) = 4 AND aadhaar_last4 NOT GLOB '*[^0-9]*')),
+        aadhaar_hmac TEXT CHECK (aadhaar_hmac IS NULL OR length(aadhaar_hmac) = 64),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX patients_beneficiary ON patients (beneficiary_id, state);
+
+      CREATE TABLE registrations (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL REFERENCES patients (id),
+        kind TEXT NOT NULL CHECK (kind IN ('inpatient', 'outpatient', 'card')),
+        state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'registered', 'needs-action', 'cancelled-by-portal', 'resubmitted', 'resolved')),
+        hospital_code TEXT NOT NULL,
+        hospital_state TEXT NOT NULL,
+        admitted_at TEXT NOT NULL,
+        -- Everything needed to send it again: no Aadhaar number, no PID block.
+        payload TEXT NOT NULL CHECK (json_valid(payload)),
+        portal_ref TEXT,
+        portal_number TEXT,
+        portal_status TEXT,
+        registered_at TEXT,
+        expires_at TEXT,
+        last_error TEXT CHECK (last_error IS NULL OR json_valid(last_error)),
+        resubmitted_from TEXT REFERENCES registrations (id),
+        resolved_reason TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX registrations_state ON registrations (state);
+
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY, -- the client id, sent as Idempotency-Key
+        seq INTEGER NOT NULL UNIQUE,
+        registration_id TEXT NOT NULL UNIQUE REFERENCES registrations (id),
+        patient_id TEXT NOT NULL REFERENCES patients (id),
+        priority INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'done', 'needs-action')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        -- Buffered authentication only: AES-256-GCM, bound to this row, deleted once sent or expired.
+        pid_ciphertext BLOB,
+        pid_iv BLOB,
+        pid_tag BLOB,
+        pid_expires_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX outbox_due ON outbox (state, priority, seq);
+      CREATE INDEX outbox_patient ON outbox (patient_id, seq);
+
+      CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        outbox_id TEXT NOT NULL REFERENCES outbox (id),
+        at TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        http_status INTEGER,
+        error_code TEXT,
+        message TEXT CHECK (message IS NULL OR json_valid(message)),
+        duration_ms INTEGER
+      ) STRICT;
+      CREATE INDEX attempts_outbox ON attempts (outbox_id, id);
+
+      CREATE TABLE capture_attempts (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        finger TEXT NOT NULL,
+        err_code TEXT NOT NULL,
+        q_score REAL,
+        nm_points INTEGER,
+        outcome TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT,
+        detail TEXT CHECK (detail IS NULL OR json_valid(detail))
+      ) STRICT;
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+
+      CREATE TABLE sync_lease (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        holder TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        expires_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
+
+export function migrate(db: Database, file: string): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > LATEST_VERSION) {
+    throw new StoreError('too-new', `database ${file} was written by a newer Mitra Desk (schema ${from}, this one knows ${LATEST_VERSION})`, { file, version: from });
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= from) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+  return { from, to: LATEST_VERSION };
+}

@@ -1,0 +1,26 @@
+import type { Db } from '../database';
+
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  subject?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** Append to the audit log (the table refuses updates and deletes). */
+export function appendAudit(db: Db, entry: AuditEntry, at: string): void {
+  db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)').run(at, entry.actor, entry.action, entry.subject ?? null, entry.detail ? JSON.stringify(entry.detail) : null);
+}
+
+export interface AuditRow {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string | null;
+  detail: string | null;
+}
+
+export function auditFor(db: Db, subject: string): AuditRow[] {
+  return db.prepare('SELECT * FROM audit_log WHERE subject = ? ORDER BY id').all(subject) as AuditRow[];
+}

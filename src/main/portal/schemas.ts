@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/**
+ * The portal contract (docs/portal-api.yaml) as zod schemas: the client validates every answer
+ * with them, the simulator every request.
+ */
+export const ApiError = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });
+
+export const Health = z.object({
+  status: z.enum(['ok', 'degraded']),
+  time: z.string(),
+  states: z.array(z.object({ code: z.string(), name: z.string(), available: z.boolean() })),
+});
+export type Health = z.infer<typeof Health>;
+
+export const Token = z.object({ accessToken: z.string().min(1), expiresIn: z.int().positive(), refreshToken: z.string().min(1) });
+export type Token = z.infer<typeof Token>;
+
+export const Member = z.object({
+  beneficiaryId: z.string(),
+  name: z.string(),
+  gender: z.enum(['F', 'M', 'T']).optional(),
+  yearOfBirth: z.int().optional(),
+  relation: z.string(),
+  status: z.enum(['approved', 'needs-ekyc']),
+  aadhaarLast4: z.string().optional(),
+  mobileLast4: z.string().optional(),
+});
+export const Family = z.object({
+  familyId: z.string(),
+  state: z.string(),
+  district: z.string(),
+  rationCard: z.string().optional(),
+  members: z.array(Member),
+});
+export type Family = z.infer<typeof Family>;
+export const SearchResult = z.object({ families: z.array(Family) });
+
+export const SearchQuery = z
+  .strictObject({
+    state: z.string().regex(/^[A-Z]{2}$/),
+    pmjayId: z.string().min(1).optional(),
+    rationCard: z.string().min(1).optional(),
+    mobile: z.string().regex(/^[6-9]\d{9}$/).optional(),
+    aadhaarLast4: z.string().regex(/^\d{4}$/).optional(),
+    name: z.string().min(2).optional(),
+    district: z.string().min(2).optional(),
+  })
+  .refine((q) => q.pmjayId || q.rationCard || q.mobile || (q.aadhaarLast4 && q.name) || (q.name && q.district), {
+    message: 'search by PM-JAY ID, ration card, mobile, Aadhaar last 4 with name, or name with district',
+  });
+export type SearchQuery = z.infer<typeof SearchQuery>;
+
+export const AuthMode = z.enum(['FINGERPRINT', 'IRIS', 'FACE', 'OTP']);
+export const AuthInitRequest = z.strictObject({ beneficiaryId: z.string().min(1), authMode: AuthMode, familyMemberId: z.string().optional() });
+export const AuthInitResponse = z.object({ transactionId: z.string(), otpSentTo: z.string().optional() });
+export const AuthVerifyRequest = z.strictObject({
+  transactionId: z.string().min(1),
+  fingerPrintAuthPid: z.base64().optional(),
+  irisAuthPid: z.base64().optional(),
+  faceAuthPid: z.base64().optional(),
+  otp: z.string().regex(/^\d{6}$/).optional(),
+});
+export const AuthVerifyResponse = z.object({ verified: z.boolean(), reason: z.string().optional() });
+
+export const PortalVerificationMethod = z.enum(['FINGERPRINT', 'IRIS', 'FACE', 'OTP', 'FAMILY_MEMBER', 'CONFIRMED_WITHOUT_BIOMETRIC']);
+export const RegistrationRequest = z.strictObject({
+  beneficiaryId: z.string().min(1),
+  hospitalCode: z.string().min(1),
+  state: z.string().regex(/^[A-Z]{2}$/),
+  kind: z.enum(['IP', 'OP', 'CARD']),
+  admittedAt: z.iso.datetime({ offset: true }),
+  verification: z.strictObject({ method: PortalVerificationMethod, transactionId: z.string().optional(), confirmedBy: z.string().optional() }),
+  notes: z.string().optional(),
+  clientReference: z.string().min(1),
+});
+export type RegistrationRequest = z.infer<typeof RegistrationRequest>;
+
+export const RegistrationStatus = z.enum(['active', 'preauth-raised', 'cancelled', 'discharged']);
+export const Registration = z.object({
+  registrationId: z.string(),
+  registrationNumber: z.string(),
+  status: RegistrationStatus,
+  createdAt: z.string(),
+  expiresAt: z.string().optional(),
+  cancelledReason: z.string().optional(),
+});
+export type Registration = z.infer<typeof Registration>;

@@ -32,12 +32,17 @@ describe('settings', () => {
 
   it('goes live when a portal URL is configured, and refuses live without one', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ portal: { url: 'https://portal.example/api' } }));
+    const live = { portal: { url: 'https://portal.example/api', clientId: 'desk-1', clientSecret: 's3cret' }, hospital: { code: 'H1', state: 'BR' } };
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify(live));
     expect(resolveMode(loadSettings(dir, {}))).toEqual({ mode: 'live', reason: 'portal-configured' });
     expect(resolveMode(loadSettings(dir, { MITRA_DESK_MODE: 'training' }))).toEqual({ mode: 'training', reason: 'set-in-settings' });
     const other = tempDir();
     writeFileSync(join(other, 'settings.json'), JSON.stringify({ mode: 'live' }));
     expectSettingsError(() => resolveMode(loadSettings(other, {})), 'portal.url', /required when mode is "live"/);
+    writeFileSync(join(other, 'settings.json'), JSON.stringify({ ...live, portal: { url: live.portal.url } }));
+    expectSettingsError(() => resolveMode(loadSettings(other, {})), 'portal.clientId', /credentials/);
+    writeFileSync(join(other, 'settings.json'), JSON.stringify({ portal: live.portal }));
+    expectSettingsError(() => resolveMode(loadSettings(other, {})), 'hospital.code', /hospital code and state/);
   });
 
   it('names the file and the field when the file is invalid, and leaves the file as it was', () => {

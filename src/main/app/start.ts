@@ -4,6 +4,9 @@ import { EventHub } from '../contract/events';
 import { dataPaths } from '../config/paths';
 import { loadSettings, resolveMode, updateSettingsFile, type ResolvedMode, type Settings } from '../config/settings';
 import { startDevices } from '../device/start';
+import { openStore, startQueue } from '../queue/start';
+import { insertCaptureAttempt } from '../storage/sql/capture-attempts';
+import { guarded } from '../storage/database';
 import { HealthMonitor } from '../health/monitor';
 import { storageProbe } from '../health/storage-probe';
 import { createLogger, type Logger } from '../logging/logger';
@@ -50,7 +53,17 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   health.onChange((snapshot) => events.emit('health.changed', snapshot));
   health.addProbe('storage', storageProbe({ dataDir, lowMb: settings.storage.lowMb, fullMb: settings.storage.fullMb }), STORAGE_CHECK_MS);
 
-  const devices = await startDevices({ settings, mode: mode.mode, resourcesDir: options.paths.resourcesDir, health, events, log });
+  const db = await openStore(dataDir, log);
+  const devices = await startDevices({
+    settings,
+    mode: mode.mode,
+    resourcesDir: options.paths.resourcesDir,
+    health,
+    events,
+    log,
+    recordAttempt: (sessionId, attempt) => guarded(db, () => insertCaptureAttempt(db, sessionId, attempt)),
+  });
+  const queue = await startQueue({ settings, mode: mode.mode, dataDir, db, health, events, log, takePid: (id) => devices.service.sessions.takePid(id) });
 
   const info = (): AppInfo => ({
     name: 'Mitra Desk',
@@ -74,6 +87,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     },
     'health.snapshot': () => health.snapshot(),
     ...devices.handlers,
+    ...queue.handlers,
   };
 
   health.start();
@@ -88,7 +102,9 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     info,
     stop: async () => {
       health.stop();
+      await queue.stop();
       await devices.stop();
+      db.close();
       log.info('Mitra Desk stopped');
     },
   };

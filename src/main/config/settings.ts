@@ -27,7 +27,29 @@ export const Settings = z.strictObject({
   portal: z
     .strictObject({
       url: z.url({ protocol: /^https?$/ }).optional(),
+      /** The desk's portal credentials (this file is written with mode 0600). */
+      clientId: z.string().default(''),
+      clientSecret: z.string().default(''),
       timeoutMs: z.int().min(1_000).max(120_000).default(15_000),
+    })
+    .prefault({}),
+  /** Delivery of the local queue to the portal. */
+  sync: z
+    .strictObject({
+      concurrency: z.int().min(1).max(8).default(2),
+      baseDelayMs: z.int().min(100).max(60_000).default(2_000),
+      maxDelayMs: z.int().min(1_000).max(3_600_000).default(300_000),
+      /** Failures in a row that mean "the portal is down": stop sending, probe its health instead. */
+      breakerThreshold: z.int().min(1).max(100).default(5),
+      probeMs: z.int().min(200).max(300_000).default(5_000),
+      maxProbeMs: z.int().min(1_000).max(3_600_000).default(60_000),
+    })
+    .prefault({}),
+  /** After registration, how long the portal is expected to keep it without a pre-authorisation. */
+  watchdog: z
+    .strictObject({
+      lifetimeMinutes: z.int().min(1).max(7 * 24 * 60).default(240),
+      pollSeconds: z.int().min(1).max(3_600).default(60),
     })
     .prefault({}),
   storage: z
@@ -68,6 +90,10 @@ export const Settings = z.strictObject({
       rdProfile: z.string().default('mantra-mfs100'),
       /** An emulator script (see src/main/device/emulator/script.ts); the default teaches one retry. */
       rdScript: z.record(z.string(), z.unknown()).optional(),
+      /** The simulated portal: its synthetic data, its faults (see mitra-desk portal-sim --help), its registration lifetime. */
+      portalSeed: z.int().min(0).default(7),
+      portalFaults: z.string().default(''),
+      portalLifetimeMinutes: z.number().positive().max(7 * 24 * 60).optional(),
     })
     .prefault({}),
 });
@@ -187,6 +213,13 @@ export interface ResolvedMode {
 export function resolveMode(settings: Settings): ResolvedMode {
   if (settings.mode === 'live' && !settings.portal.url) {
     throw new SettingsError('settings: field "portal.url": required when mode is "live"', 'portal.url');
+  }
+  const live = settings.mode === 'live' || (!settings.mode && settings.portal.url);
+  if (live && (!settings.portal.clientId || !settings.portal.clientSecret)) {
+    throw new SettingsError('settings: field "portal.clientId": the portal credentials (clientId and clientSecret) are required in live mode', 'portal.clientId');
+  }
+  if (live && (!settings.hospital.code || !settings.hospital.state)) {
+    throw new SettingsError('settings: field "hospital.code": the hospital code and state are required in live mode', 'hospital.code');
   }
   if (settings.mode) return { mode: settings.mode, reason: 'set-in-settings' };
   return settings.portal.url ? { mode: 'live', reason: 'portal-configured' } : { mode: 'training', reason: 'no-portal-configured' };

@@ -1,4 +1,4 @@
-import type { DeviceStatus, RdDeviceInfo, RdServiceEntry } from '../../shared/contract/device';
+import type { AttemptRecord, DeviceStatus, RdDeviceInfo, RdServiceEntry } from '../../shared/contract/device';
 import type { EventHub } from '../contract/events';
 import type { HealthMonitor } from '../health/monitor';
 import type { Logger } from '../logging/logger';
@@ -21,6 +21,7 @@ export interface DeviceServiceDeps {
   /** Rescan this often (skipped while a capture runs: some services serve one request at a time). */
   rescanMs: number;
   pidHoldMs: number;
+  recordAttempt?: (sessionId: string, attempt: AttemptRecord) => void;
   now?: () => Date;
 }
 
@@ -56,6 +57,7 @@ export class DeviceService {
       log: deps.log.scope('capture'),
       holdMs: deps.pidHoldMs,
       now: deps.now,
+      recordAttempt: deps.recordAttempt,
     });
   }
 

@@ -1,4 +1,5 @@
 import type { Mode } from '../../shared/contract/app';
+import type { AttemptRecord } from '../../shared/contract/device';
 import type { Settings } from '../config/settings';
 import type { EventHub } from '../contract/events';
 import type { Handlers } from '../contract/dispatch';
@@ -30,6 +31,8 @@ export interface DevicesOptions {
   events: EventHub;
   log: Logger;
   sources?: PresenceSource[];
+  /** Keep each capture attempt (never the PID block) in the attempt history. */
+  recordAttempt?: (sessionId: string, attempt: AttemptRecord) => void;
 }
 
 export interface RunningDevices {
@@ -43,7 +46,7 @@ export interface RunningDevices {
  * Start the device side. In training mode the app runs its own emulated RD service on a free
  * loopback port and looks only there, so a real scanner on the desk never mixes into practice.
  */
-export async function startDevices({ settings, mode, resourcesDir, health, events, log, sources }: DevicesOptions): Promise<RunningDevices> {
+export async function startDevices({ settings, mode, resourcesDir, health, events, log, sources, recordAttempt }: DevicesOptions): Promise<RunningDevices> {
   const catalogue = loadCatalogue(resourcesDir);
   let emulator: RdEmulator | null = null;
   let discovery: DiscoveryOptions = {
@@ -69,6 +72,7 @@ export async function startDevices({ settings, mode, resourcesDir, health, event
     log: log.scope('device'),
     rescanMs: settings.rd.rescanMs,
     pidHoldMs: settings.capture.pidHoldMinutes * 60_000,
+    ...(recordAttempt ? { recordAttempt } : {}),
   });
   service.start();
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AppInfo, SetLanguageRequest } from './app';
 import { CaptureRequest, CaptureStartRequest, CaptureState, DeviceStatus } from './device';
 import { HealthSnapshot } from './health';
+import { QueueEntry, QueueIdRequest, QueueListRequest, QueueResolveRequest, QueueSummary, RegistrationInput } from './queue';
 
 const Empty = z.strictObject({});
 
@@ -26,11 +27,25 @@ export const calls = {
   'device.captureStart': call(CaptureStartRequest, CaptureState),
   /** One capture attempt in a session; `finger` switches finger first. */
   'device.capture': call(CaptureRequest, CaptureState),
+  /** Counts by state, the oldest pending entry, the portal link, cancelled registrations. */
+  'queue.summary': call(Empty, QueueSummary),
+  'queue.list': call(QueueListRequest, z.array(QueueEntry)),
+  /** Record a registration locally (one transaction with its outbox entry); sync sends it. */
+  'queue.add': call(RegistrationInput, QueueEntry),
+  /** Send a queued or needs-action entry now, ignoring its backoff. */
+  'queue.retryNow': call(QueueIdRequest, QueueEntry),
+  /** Register again, from stored data, with a new key; the new entry is linked to the old. */
+  'queue.resubmit': call(QueueIdRequest, QueueEntry),
+  /** Close an entry that needs action, with the operator's reason (audited). */
+  'queue.resolve': call(QueueResolveRequest, QueueEntry),
+  /** Training mode only: make the simulated portal fail as in the field (see portal-sim faults). */
+  'training.portalFaults': call(z.strictObject({ spec: z.string().max(200) }), z.object({ spec: z.string() })),
 } as const;
 
 export const events = {
   'health.changed': HealthSnapshot,
   'device.changed': DeviceStatus,
+  'queue.changed': QueueSummary,
 } as const;
 
 export type Calls = typeof calls;
@@ -55,4 +70,5 @@ export * from './common';
 export * from './app';
 export * from './health';
 export * from './device';
+export * from './queue';
 export * from './errors';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '../../../shared/contract/common';
-import type { CaptureState, Finger, RdDeviceInfo, RdServiceEntry } from '../../../shared/contract/device';
+import type { AttemptRecord, CaptureState, Finger, RdDeviceInfo, RdServiceEntry } from '../../../shared/contract/device';
 import { MitraError } from '../../../shared/errors';
 import type { Logger } from '../../logging/logger';
 import type { RdClient } from '../rd/client';
@@ -38,6 +38,8 @@ export interface SessionDeps {
   log: Logger;
   /** How long a PID block may be held for buffered authentication. */
   holdMs: number;
+  /** Persist each attempt (time, finger, errCode, quality, minutiae; never the PID block). */
+  recordAttempt?: (sessionId: string, attempt: AttemptRecord) => void;
   now?: () => Date;
 }
 
@@ -103,6 +105,11 @@ export class CaptureSessions {
       session.touchedAt = this.now().getTime();
     }
     const last = session.state.last!;
+    try {
+      this.deps.recordAttempt?.(session.id, last);
+    } catch (error) {
+      this.deps.log.warn('capture attempt not recorded', error instanceof Error ? error.message : error);
+    }
     this.deps.log.info(`capture ${session.id.slice(0, 8)} ${last.finger} errCode=${last.errCode} qScore=${last.qScore ?? '-'} nmPoints=${last.nmPoints ?? '-'} -> ${session.state.phase}`);
     return this.view(session);
   }

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { QueueEntry, QueueSummary, RegistrationInput } from '../../shared/contract/queue';
+import { MitraError } from '../../shared/errors';
+import type { PidBlock } from '../device/rd/pid-block';
+import type { Logger } from '../logging/logger';
+import { aadhaarTrace } from '../storage/aadhaar';
+import { guarded, inTransaction, type Db } from '../storage/database';
+import { sealPid } from '../storage/pid-vault';
+import { appendAudit } from '../storage/sql/audit';
+import { upsertPatient } from '../storage/sql/patients';
+import { getRegistration, insertOutbox, insertRegistration, outboxFor, requeueNow, setState } from '../storage/sql/queue';
+import { buildPayload, type StoredPayload } from './payload';
+import { entryById, listEntries, summarise } from './view';
+
+export type ParsedRegistration = z.output<typeof RegistrationInput>;
+
+export interface QueueDeps {
+  db: Db;
+  aadhaarKey: Buffer;
+  pidKey: Buffer;
+  hospital: { code: string; state: string };
+  /** Hand over a capture session's held PID block (once), for buffered authentication. */
+  takePid: (captureSessionId: string) => PidBlock | null;
+  pidHoldMs: number;
+  log: Logger;
+  /** The sync engine should look now; the queue changed. */
+  nudge: () => void;
+  onChange: () => void;
+  portalLink: () => QueueSummary['portal'];
+  now?: () => Date;
+}
+
+const BACKDATE_LIMIT_MS = 5 * 86_400_000;
+const BIOMETRIC = new Set(['fingerprint', 'iris', 'face']);
+
+/**
+ * The desk's registrations: recorded locally first (registration and outbox entry in one
+ * transaction), then delivered by the sync engine; listed, retried, re-submitted and resolved here.
+ */
+export class QueueService {
+  constructor(private readonly deps: QueueDeps) {}
+
+  add(input: ParsedRegistration, actor = 'operator'): QueueEntry {
+    const id = this.record([input], actor)[0]!;
+    return this.entry(id);
+  }
+
+  /**
+   * Record several registrations at once, all or nothing (paper records typed in after an
+   * outage). Each is checked before anything is written.
+   */
+  record(inputs: ParsedRegistration[], actor: string): string[] {
+    const { db } = this.deps;
+    const now = this.now();
+    const prepared = inputs.map((input) => this.prepare(input, now));
+    const ids = inTransaction(db, () =>
+      prepared.map(({ input, payload, pid }) => {
+        const at = now.toISOString();
+        // The full Aadhaar number goes no further than this line: only its last 4 digits and keyed hash are kept.
+        const { aadhaar, ...patient } = input.patient;
+        const patientId = upsertPatient(db, patient, aadhaar ? aadhaarTrace(aadhaar, this.deps.aadhaarKey) : null, at);
+        const registrationId = randomUUID();
+        const outboxId = randomUUID();
+        insertRegistration(db, { id: registrationId, patientId, kind: input.kind, hospitalCode: this.deps.hospital.code, hospitalState: this.deps.hospital.state, admittedAt: input.admittedAt, payload }, at);
+        const sealed = pid ? { sealed: sealPid(pid, this.deps.pidKey, outboxId), expiresAt: new Date(pid.capturedAt.getTime() + this.deps.pidHoldMs).toISOString() } : undefined;
+        insertOutbox(db, { id: outboxId, registrationId, patientId, kind: input.kind, ...(sealed ? { pid: sealed } : {}) }, at);
+        appendAudit(db, { actor, action: actor === 'import' ? 'imported' : 'created', subject: registrationId, detail: { kind: input.kind, verification: input.verification.method, buffered: Boolean(pid) } }, at);
+        return registrationId;
+      }),
+    );
+    this.deps.log.info(`recorded ${ids.length} registration(s) locally (${actor})`);
+    this.changed(true);
+    return ids;
+  }
+
+  list(state: QueueEntry['state'] | undefined, limit = 200): QueueEntry[] {
+    return guarded(this.deps.db, () => listEntries(this.deps.db, state, limit));
+  }
+
+  summary(): QueueSummary {
+    return guarded(this.deps.db, () => summarise(this.deps.db, this.deps.portalLink()));
+  }
+
+  retryNow(id: string, actor = 'operator'): QueueEntry {
+    const { db } = this.deps;
+    const registration = this.require(id);
+    if (registration.state !== 'queued' && registration.state !== 'needs-action') throw new MitraError('queue_not_retryable', `entry is ${registration.state}`, { messageKey: 'queue.error.notRetryable' });
+    const at = this.now().toISOString();
+    inTransaction(db, () => {
+      requeueNow(db, id, at);
+      appendAudit(db, { actor, action: 'retry-now', subject: id }, at);
+    });
+    this.changed(true);
+    return this.entry(id);
+  }
+
+  /** Register again from stored data with a new Idempotency-Key; the two stay linked. */
+  resubmit(id: string, actor = 'operator'): QueueEntry {
+    const { db } = this.deps;
+    const old = this.require(id);
+    if (old.state !== 'cancelled-by-portal') throw new MitraError('queue_not_resubmittable', `entry is ${old.state}`, { messageKey: 'queue.error.notResubmittable' });
+    const at = this.now().toISOString();
+    const payload = JSON.parse(old.payload) as StoredPayload;
+    const newId = randomUUID();
+    inTransaction(db, () => {
+      insertRegistration(db, { id: newId, patientId: old.patient_id, kind: old.kind, hospitalCode: old.hospital_code, hospitalState: old.hospital_state, admittedAt: old.admitted_at, payload: { ...payload, buffered: null }, resubmittedFrom: id }, at);
+      insertOutbox(db, { id: randomUUID(), registrationId: newId, patientId: old.patient_id, kind: old.kind }, at);
+      setState(db, id, 'resubmitted', at);
+      appendAudit(db, { actor, action: 'resubmitted', subject: id, detail: { as: newId } }, at);
+      appendAudit(db, { actor, action: 'created', subject: newId, detail: { resubmissionOf: id } }, at);
+    });
+    this.deps.log.info(`re-submitted ${id.slice(0, 8)} as ${newId.slice(0, 8)}`);
+    this.changed(true);
+    return this.entry(newId);
+  }
+
+  resolve(id: string, reason: string, actor = 'operator'): QueueEntry {
+    const { db } = this.deps;
+    const registration = this.require(id);
+    if (registration.state !== 'needs-action' && registration.state !== 'cancelled-by-portal')
+      throw new MitraError('queue_not_resolvable', `entry is ${registration.state}`, { messageKey: 'queue.error.notResolvable' });
+    const at = this.now().toISOString();
+    inTransaction(db, () => {
+      setState(db, id, 'resolved', at, { resolvedReason: reason });
+      appendAudit(db, { actor, action: 'resolved', subject: id, detail: { reason } }, at);
+    });
+    this.changed(false);
+    return this.entry(id);
+  }
+
+  /** The checks `add` makes before writing, without taking any held capture (for imports). */
+  check(input: ParsedRegistration): void {
+    if (input.verification.captureSessionId) throw new MitraError('verification_missing', 'a capture session cannot be imported', { messageKey: 'queue.error.verificationMissing' });
+    this.prepare(input, this.now());
+  }
+
+  private prepare(input: ParsedRegistration, now: Date): { input: ParsedRegistration; payload: StoredPayload; pid: PidBlock | null } {
+    const admitted = Date.parse(input.admittedAt);
+    if (now.getTime() - admitted > BACKDATE_LIMIT_MS) throw new MitraError('admission_too_old', 'admission is more than 5 days ago', { messageKey: 'queue.error.backdate' });
+    if (admitted - now.getTime() > 60 * 60_000) throw new MitraError('admission_in_future', 'admission is in the future', { messageKey: 'queue.error.future' });
+    const { method, captureSessionId, transactionId, confirmedBy } = input.verification;
+    let pid: PidBlock | null = null;
+    if (!transactionId && method !== 'none-confirmed') {
+      if (!captureSessionId || !(BIOMETRIC.has(method) || method === 'family-member'))
+        throw new MitraError('verification_missing', `${method} needs a verified transaction or a capture`, { messageKey: 'queue.error.verificationMissing' });
+      pid = this.deps.takePid(captureSessionId);
+      if (!pid) throw new MitraError('pid_unavailable', 'no held capture for that session (expired or already used)', { messageKey: 'queue.error.pidUnavailable' });
+    }
+    const payload = buildPayload({
+      kind: input.kind,
+      beneficiaryId: input.patient.beneficiaryId,
+      hospitalCode: this.deps.hospital.code,
+      state: input.patient.state,
+      admittedAt: input.admittedAt,
+      method,
+      ...(transactionId ? { transactionId } : {}),
+      ...(confirmedBy ? { confirmedBy } : {}),
+      ...(input.notes ? { notes: input.notes } : {}),
+      bufferedPid: pid !== null,
+    });
+    return { input, payload, pid };
+  }
+
+  private require(id: string) {
+    const registration = guarded(this.deps.db, () => getRegistration(this.deps.db, id));
+    if (!registration) throw new MitraError('queue_unknown', 'no such registration', { messageKey: 'queue.error.unknown' });
+    return registration;
+  }
+
+  private entry(id: string): QueueEntry {
+    const entry = guarded(this.deps.db, () => entryById(this.deps.db, id));
+    if (!entry) throw new MitraError('queue_unknown', 'no such registration', { messageKey: 'queue.error.unknown' });
+    return entry;
+  }
+
+  private changed(nudge: boolean): void {
+    if (nudge) this.deps.nudge();
+    this.deps.onChange();
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  /** For tests and the CLI: the outbox row behind a registration. */
+  outbox(id: string) {
+    return guarded(this.deps.db, () => outboxFor(this.deps.db, id));
+  }
+}

@@ -1,0 +1,147 @@
+import type { Mode } from '../../shared/contract/app';
+import { MitraError } from '../../shared/errors';
+import type { Settings } from '../config/settings';
+import { dataPaths } from '../config/paths';
+import type { Handlers } from '../contract/dispatch';
+import type { EventHub } from '../contract/events';
+import type { PidBlock } from '../device/rd/pid-block';
+import type { HealthMonitor } from '../health/monitor';
+import type { Logger } from '../logging/logger';
+import { PortalClient } from '../portal/client';
+import { startPortalSimulator, type PortalSimulator } from '../portal/simulator/server';
+import { backupOnStart, openDatabase, type Db } from '../storage/database';
+import { StoreError } from '../storage/errors';
+import { loadOrCreateKey } from '../storage/secrets';
+import { SyncEngine } from '../sync/engine';
+import { RegistrationWatchdog } from '../sync/watchdog';
+import { QueueService } from './service';
+
+/** The hospital a training desk pretends to be, when settings name none. */
+export const TRAINING_HOSPITAL = { code: 'TRAINING-HOSPITAL', state: 'BR' };
+
+export interface QueueOptions {
+  settings: Settings;
+  mode: Mode;
+  dataDir: string;
+  db: Db;
+  health: HealthMonitor;
+  events: EventHub;
+  log: Logger;
+  takePid: (captureSessionId: string) => PidBlock | null;
+}
+
+export interface RunningQueue {
+  service: QueueService;
+  engine: SyncEngine;
+  watchdog: RegistrationWatchdog;
+  simulator: PortalSimulator | null;
+  handlers: Pick<Handlers, 'queue.summary' | 'queue.list' | 'queue.add' | 'queue.retryNow' | 'queue.resubmit' | 'queue.resolve' | 'training.portalFaults'>;
+  stop(): Promise<void>;
+}
+
+/** Open the database (integrity check, migrations) and back it up: the first thing the app does. */
+export async function openStore(dataDir: string, log: Logger): Promise<Db> {
+  const paths = dataPaths(dataDir);
+  const db = openDatabase({ file: paths.database, log: log.scope('store') });
+  await backupOnStart(db, paths.backups, log.scope('store'));
+  return db;
+}
+
+/** Settings for the portal client, sync engine and watchdog; training points them at the simulator. */
+export function portalSetup(settings: Settings, simulatorUrl: string | null) {
+  const training = simulatorUrl !== null;
+  return {
+    baseUrl: simulatorUrl ?? settings.portal.url!,
+    credentials: training ? { clientId: 'training-desk', clientSecret: 'training' } : { clientId: settings.portal.clientId, clientSecret: settings.portal.clientSecret },
+    hospital: training && (!settings.hospital.code || !settings.hospital.state) ? TRAINING_HOSPITAL : { code: settings.hospital.code, state: settings.hospital.state },
+    sync: { ...settings.sync, lifetimeMs: settings.watchdog.lifetimeMinutes * 60_000 },
+  };
+}
+
+/**
+ * Start the queue side: the portal client (or, in training, the simulator it talks to), the sync
+ * engine, the registration watchdog and the queue service behind the contract's queue calls.
+ */
+export async function startQueue({ settings, mode, dataDir, db, health, events, log, takePid }: QueueOptions): Promise<RunningQueue> {
+  let simulator: PortalSimulator | null = null;
+  if (mode === 'training') {
+    const lifetimeMinutes = settings.training.portalLifetimeMinutes ?? settings.watchdog.lifetimeMinutes;
+    simulator = await startPortalSimulator({ port: 0, seed: settings.training.portalSeed, faults: settings.training.portalFaults, lifetimeMs: lifetimeMinutes * 60_000, log: log.scope('portal-sim') });
+  }
+  const setup = portalSetup(settings, simulator?.url ?? null);
+  const client = new PortalClient({ baseUrl: setup.baseUrl, credentials: setup.credentials, timeoutMs: settings.portal.timeoutMs, log: log.scope('portal') });
+
+  let changeTimer: NodeJS.Timeout | undefined;
+  const emitChanged = () => {
+    // Coalesce bursts (a drain changes many entries at once) into one event.
+    clearTimeout(changeTimer);
+    changeTimer = setTimeout(() => events.emit('queue.changed', service.summary()), 100);
+  };
+  const engine = new SyncEngine({
+    db,
+    client,
+    pidKey: loadOrCreateKey(dataDir, 'pid-vault'),
+    settings: setup.sync,
+    hospitalState: setup.hospital.state,
+    log: log.scope('sync'),
+    report: (link, finding) => health.report(link, finding),
+    onChange: emitChanged,
+  });
+  const service = new QueueService({
+    db,
+    aadhaarKey: loadOrCreateKey(dataDir, 'aadhaar-hmac'),
+    pidKey: loadOrCreateKey(dataDir, 'pid-vault'),
+    hospital: setup.hospital,
+    takePid,
+    pidHoldMs: settings.capture.pidHoldMinutes * 60_000,
+    log: log.scope('queue'),
+    nudge: () => engine.nudge(),
+    onChange: emitChanged,
+    portalLink: () => engine.portalLink,
+  });
+  const watchdog = new RegistrationWatchdog(
+    { db, client, log: log.scope('watchdog'), portalDown: () => engine.breaker.state === 'open', onChange: emitChanged },
+    settings.watchdog.pollSeconds * 1000,
+  );
+
+  // A failing disk shows on the storage link at once, not only in the error the operator sees.
+  const watchStore = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof StoreError) health.report('storage', { status: 'down', messageKey: `store.${error.problem === 'too-new' ? 'tooNew' : error.problem}`, params: { file: db.name } });
+      throw error;
+    }
+  };
+
+  engine.start();
+  watchdog.start();
+  void engine.probe();
+
+  return {
+    service,
+    engine,
+    watchdog,
+    simulator,
+    handlers: {
+      'queue.summary': () => watchStore(() => service.summary()),
+      'queue.list': ({ state, limit }) => watchStore(() => service.list(state, limit)),
+      'queue.add': (input) => watchStore(() => service.add(input)),
+      'queue.retryNow': ({ id }) => watchStore(() => service.retryNow(id)),
+      'queue.resubmit': ({ id }) => watchStore(() => service.resubmit(id)),
+      'queue.resolve': ({ id, reason }) => watchStore(() => service.resolve(id, reason)),
+      'training.portalFaults': ({ spec }) => {
+        if (!simulator) throw new MitraError('training_only', 'only in training mode', { messageKey: 'errors.trainingOnly' });
+        simulator.setFaults(spec.trim() === '' ? 'none' : spec);
+        if (spec.trim() === '' || spec.trim() === 'none') void engine.probe();
+        return { spec };
+      },
+    },
+    stop: async () => {
+      clearTimeout(changeTimer);
+      watchdog.stop();
+      await engine.stop();
+      await simulator?.close();
+    },
+  };
+}

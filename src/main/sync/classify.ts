@@ -1,0 +1,62 @@
+import type { Message } from '../../shared/contract/common';
+import type { LinkId } from '../../shared/contract/health';
+import { PortalError } from '../portal/errors';
+
+/** What to do with an entry after a failed send, and which link the failure points at. */
+export interface Verdict {
+  action: 'retry' | 'needs-action';
+  reason: Message;
+  /** Counts toward opening the circuit (the portal itself looks down). */
+  breaker: boolean;
+  /** Wait exactly this long (429 Retry-After) instead of the backoff. */
+  retryAfterMs: number | null;
+  link: LinkId;
+  httpStatus: number | null;
+  code: string;
+}
+
+const m = (key: string, params: Message['params'] = {}): Message => ({ key, params });
+
+/**
+ * Socket failures that mean this computer cannot get out: no name resolution, no route, no link.
+ * A refused or dropped connection means the portal's host was reached and did not serve us.
+ */
+const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+
+/**
+ * Sort a failure: no answer, timeouts, 5xx and garbage are retried (the Idempotency-Key makes a
+ * resend safe); 429 waits as told; 4xx validation and rule refusals go to the operator with a
+ * reason they can act on; a 401 that survived the client's one refresh is a credentials problem.
+ */
+export function classify(error: unknown): Verdict {
+  if (!(error instanceof PortalError)) {
+    return { action: 'retry', reason: m('sync.reason.internal'), breaker: false, retryAfterMs: null, link: 'portal', httpStatus: null, code: 'internal' };
+  }
+  const base = { httpStatus: error.status, code: error.portalCode ?? error.kind, retryAfterMs: null };
+  switch (error.kind) {
+    case 'network':
+      if (error.networkCode === null || NETWORK_CODES.has(error.networkCode)) return { ...base, action: 'retry', reason: m('sync.reason.network'), breaker: true, link: 'network' };
+      return { ...base, action: 'retry', reason: m('sync.reason.portalDown'), breaker: true, link: 'portal' };
+    case 'timeout':
+      return { ...base, action: 'retry', reason: m('sync.reason.timeout'), breaker: true, link: 'portal' };
+    case 'bad-response':
+      return { ...base, action: 'retry', reason: m('sync.reason.badResponse'), breaker: true, link: 'portal' };
+    case 'http':
+      break;
+  }
+  const status = error.status ?? 0;
+  if (error.portalCode === 'state_unavailable') return { ...base, action: 'retry', reason: m('sync.reason.stateUnavailable'), breaker: false, link: 'state' };
+  if (status === 429) return { ...base, action: 'retry', reason: m('sync.reason.rateLimited'), breaker: false, link: 'portal', retryAfterMs: error.retryAfterMs };
+  if (status >= 500) return { ...base, action: 'retry', reason: m('sync.reason.server', { status }), breaker: true, link: 'portal' };
+  if (status === 401 || status === 403) return { ...base, action: 'needs-action', reason: m('sync.reason.credentials'), breaker: false, link: 'portal' };
+  const known: Record<string, string> = {
+    admitted_elsewhere: 'sync.reason.admittedElsewhere',
+    backdate_limit: 'sync.reason.backdateLimit',
+    verification_failed: 'sync.reason.verificationFailed',
+    beneficiary_not_found: 'sync.reason.beneficiaryNotFound',
+    idempotency_mismatch: 'sync.reason.idempotencyMismatch',
+    validation_failed: 'sync.reason.validation',
+  };
+  const key = (error.portalCode && known[error.portalCode]) || 'sync.reason.rejected';
+  return { ...base, action: 'needs-action', reason: m(key, { status }), breaker: false, link: 'portal' };
+}

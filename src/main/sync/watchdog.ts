@@ -1,0 +1,91 @@
+import type { Logger } from '../logging/logger';
+import type { PortalClient } from '../portal/client';
+import { PortalError } from '../portal/errors';
+import { guarded, inTransaction, type Db } from '../storage/database';
+import { appendAudit } from '../storage/sql/audit';
+import { setState, updatePortalStatus, watched } from '../storage/sql/queue';
+
+export interface WatchdogDeps {
+  db: Db;
+  client: PortalClient;
+  log: Logger;
+  /** Skip polling while the portal is known to be down. */
+  portalDown: () => boolean;
+  onChange?: () => void;
+  /** A registration the portal cancelled: raise it at once. */
+  onCancelled?: (registrationId: string) => void;
+  now?: () => Date;
+}
+
+/**
+ * Watches accepted registrations until the portal moves them on (pre-authorisation raised,
+ * discharged). The portal's status is the truth: when it says cancelled, the registration is
+ * marked cancelled-by-portal and raised for a one-action re-submit.
+ */
+export class RegistrationWatchdog {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly deps: WatchdogDeps,
+    private readonly pollMs: number,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      void this.pollOnce().finally(() => {
+        this.timer = setTimeout(tick, this.pollMs);
+        this.timer.unref?.();
+      });
+    };
+    this.timer = setTimeout(tick, Math.min(this.pollMs, 5_000));
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** Ask the portal about every watched registration once; returns how many it found cancelled. */
+  pollOnce(): Promise<number> {
+    this.running ??= this.poll().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async poll(): Promise<number> {
+    const { db, client, log } = this.deps;
+    if (this.deps.portalDown()) return 0;
+    let cancelled = 0;
+    for (const registration of guarded(db, () => watched(db))) {
+      let status: string;
+      let reason: string | undefined;
+      try {
+        const answer = await client.getRegistration(registration.portal_ref!);
+        status = answer.status;
+        reason = answer.cancelledReason;
+      } catch (error) {
+        if (error instanceof PortalError && error.kind !== 'http') return cancelled; // portal unreachable: try again next round
+        log.warn(`status of ${registration.id.slice(0, 8)} unavailable`, error instanceof Error ? error.message : error);
+        continue;
+      }
+      if (status === registration.portal_status) continue;
+      const at = (this.deps.now?.() ?? new Date()).toISOString();
+      inTransaction(db, () => {
+        updatePortalStatus(db, registration.id, status, at);
+        if (status === 'cancelled') {
+          setState(db, registration.id, 'cancelled-by-portal', at);
+          appendAudit(db, { actor: 'watchdog', action: 'cancelled-by-portal', subject: registration.id, detail: { number: registration.portal_number, reason: reason ?? null } }, at);
+        } else appendAudit(db, { actor: 'watchdog', action: 'portal-status', subject: registration.id, detail: { status } }, at);
+      });
+      if (status === 'cancelled') {
+        cancelled++;
+        log.warn(`portal cancelled registration ${registration.portal_number} (${registration.id.slice(0, 8)})`);
+        this.deps.onCancelled?.(registration.id);
+      }
+      this.deps.onChange?.();
+    }
+    return cancelled;
+  }
+}

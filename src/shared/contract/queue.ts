@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { Message } from './common';
+
+/**
+ * A registration's life on this desk:
+ * queued -> sending -> registered | needs-action;
+ * registered -> cancelled-by-portal -> resubmitted (a new registration carries on, linked);
+ * needs-action -> queued (retry now) | resolved (marked by the operator, with a reason).
+ */
+export const RegistrationState = z.enum(['queued', 'sending', 'registered', 'needs-action', 'cancelled-by-portal', 'resubmitted', 'resolved']);
+export type RegistrationState = z.infer<typeof RegistrationState>;
+
+/** Inpatient before outpatient before card requests. */
+export const RegistrationKind = z.enum(['inpatient', 'outpatient', 'card']);
+export type RegistrationKind = z.infer<typeof RegistrationKind>;
+
+export const VerificationMethod = z.enum(['fingerprint', 'iris', 'face', 'otp', 'family-member', 'none-confirmed']);
+export type VerificationMethod = z.infer<typeof VerificationMethod>;
+
+const StateCode = z.string().regex(/^[A-Z]{2}$/, 'two capital letters, like BR');
+
+/** Verhoeff check used by Aadhaar numbers: catches every single-digit error and adjacent swap. */
+const D = [
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+  [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+  [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+  [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+  [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+  [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+  [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+  [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+  [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+];
+const P = [
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+  [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+  [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+  [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+  [4, 2, 8, 6, 5, 7, 3, 9, 1, 0],
+  [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+  [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+];
+
+const INV = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9];
+
+/** The digit that makes `digits + d` Verhoeff-valid (for synthetic test data). */
+export function verhoeffCheckDigit(digits: string): string {
+  let c = 0;
+  const reversed = digits.split('').reverse();
+  for (let i = 0; i < reversed.length; i++) c = D[c]![P[(i + 1) % 8]![Number(reversed[i])]!]!;
+  return String(INV[c]);
+}
+
+export function verhoeffValid(digits: string): boolean {
+  let c = 0;
+  const reversed = digits.split('').reverse();
+  for (let i = 0; i < reversed.length; i++) c = D[c]![P[i % 8]![Number(reversed[i])]!]!;
+  return c === 0;
+}
+
+/** A full Aadhaar number as typed: 12 digits (spaces allowed), not starting 0 or 1, Verhoeff-valid. */
+export const AadhaarNumber = z
+  .string()
+  .transform((value) => value.replace(/[\s-]/g, ''))
+  .refine((value) => /^[2-9]\d{11}$/.test(value), 'an Aadhaar number has 12 digits and does not start with 0 or 1')
+  .refine((value) => verhoeffValid(value), 'this Aadhaar number has a typing mistake (check digit does not match)');
+
+export const PatientInput = z.strictObject({
+  /** PM-JAY beneficiary id from the portal's search. */
+  beneficiaryId: z.string().trim().regex(/^[A-Za-z0-9-]{6,24}$/, '6-24 letters, digits or hyphens'),
+  name: z.string().trim().min(1).max(120),
+  gender: z.enum(['F', 'M', 'T']).optional(),
+  yearOfBirth: z.int().min(1900).max(2100).optional(),
+  mobile: z.string().regex(/^[6-9]\d{9}$/, 'a 10-digit Indian mobile number').optional(),
+  state: StateCode,
+  district: z.string().trim().max(80).optional(),
+  familyId: z.string().trim().max(40).optional(),
+  /** Only to derive the last 4 digits and a keyed hash: the full number is never stored. */
+  aadhaar: AadhaarNumber.optional(),
+});
+export type PatientInput = z.input<typeof PatientInput>;
+
+export const VerificationInput = z.strictObject({
+  method: VerificationMethod,
+  /** A capture session whose held PID block should ride along for buffered authentication. */
+  captureSessionId: z.string().max(64).optional(),
+  /** The portal's transaction id when verification already happened online. */
+  transactionId: z.string().max(64).optional(),
+  /** For `none-confirmed`: who confirmed continuing without biometrics. */
+  confirmedBy: z.string().trim().max(80).optional(),
+});
+
+export const RegistrationInput = z
+  .strictObject({
+    kind: RegistrationKind,
+    patient: PatientInput,
+    admittedAt: z.iso.datetime({ offset: true }),
+    verification: VerificationInput,
+    notes: z.string().trim().max(500).optional(),
+  })
+  .refine((r) => r.verification.method !== 'none-confirmed' || !!r.verification.confirmedBy, {
+    message: 'continuing without biometrics needs the name of whoever confirmed it',
+    path: ['verification', 'confirmedBy'],
+  });
+export type RegistrationInput = z.input<typeof RegistrationInput>;
+
+export const HistoryItem = z.object({
+  at: z.iso.datetime(),
+  /** What happened: attempt outcomes, state changes, operator actions. */
+  event: z.string(),
+  message: Message.nullable(),
+});
+
+export const QueueEntry = z.object({
+  id: z.string(),
+  kind: RegistrationKind,
+  state: RegistrationState,
+  patientName: z.string(),
+  beneficiaryId: z.string(),
+  aadhaarLast4: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  attempts: z.int(),
+  nextAttemptAt: z.iso.datetime().nullable(),
+  lastError: Message.nullable(),
+  portalRef: z.string().nullable(),
+  portalStatus: z.string().nullable(),
+  /** When the portal is expected to cancel an unattended registration (the watchdog's deadline). */
+  expiresAt: z.iso.datetime().nullable(),
+  resubmittedFrom: z.string().nullable(),
+  resubmittedAs: z.string().nullable(),
+  history: z.array(HistoryItem),
+});
+export type QueueEntry = z.infer<typeof QueueEntry>;
+
+export const PortalLink = z.enum(['online', 'offline', 'probing', 'unknown']);
+
+export const QueueSummary = z.object({
+  counts: z.record(RegistrationState, z.int()),
+  /** Oldest entry not yet delivered (queued or sending). */
+  oldestPendingAt: z.iso.datetime().nullable(),
+  portal: PortalLink,
+  lastDeliveryAt: z.iso.datetime().nullable(),
+  /** Registrations the portal cancelled, waiting for the operator. */
+  cancelled: z.array(z.object({ id: z.string(), patientName: z.string(), portalRef: z.string().nullable() })),
+  /** Registrations the watchdog follows, with the portal's expected cancellation time (for countdowns anywhere in the app). */
+  watched: z.array(z.object({ id: z.string(), patientName: z.string(), portalRef: z.string().nullable(), expiresAt: z.iso.datetime() })),
+});
+export type QueueSummary = z.infer<typeof QueueSummary>;
+
+export const QueueListRequest = z.strictObject({ state: RegistrationState.optional(), limit: z.int().min(1).max(500).optional() });
+export const QueueIdRequest = z.strictObject({ id: z.string().max(64) });
+export const QueueResolveRequest = z.strictObject({ id: z.string().max(64), reason: z.string().trim().min(3).max(300) });

@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RdClient } from '../../src/main/device/rd/client';
+import { discover } from '../../src/main/device/rd/discovery';
+import { startRdEmulator } from '../../src/main/device/emulator/server';
+import type { PidBlock } from '../../src/main/device/rd/pid-block';
+import { getRegistration } from '../../src/main/storage/sql/queue';
+import { auditFor } from '../../src/main/storage/sql/audit';
+import { harness, type Harness } from '../support/queue-harness';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function capturePid(): Promise<PidBlock> {
+  const emulator = await startRdEmulator({ port: 0 });
+  try {
+    const [service] = await discover({ host: '127.0.0.1', ports: [emulator.port], schemes: ['http'], timeoutMs: 1_000 });
+    const answer = await new RdClient().capture(service!, { fingerCount: 1, fingerType: 'BOTH', position: 'RIGHT_THUMB', timeoutMs: 2_000, env: 'P' });
+    return answer.pid!;
+  } finally {
+    await emulator.close();
+  }
+}
+
+describe('registration watchdog', () => {
+  it('raises a registration the portal cancelled, and re-submits it in one action with a new key, linked', async () => {
+    h = await harness({ lifetimeMs: 400 });
+    const id = h.add(h.members[0]!);
+    await h.engine.runUntilEmpty(Date.now() + 5_000);
+    const registered = h.queue.list(undefined)[0]!;
+    expect(registered).toMatchObject({ state: 'registered', portalStatus: 'active' });
+    expect(Date.parse(registered.expiresAt!)).toBeGreaterThan(Date.now()); // the countdown's deadline, from the portal
+    expect(await h.watchdog.pollOnce()).toBe(0);
+
+    await sleep(450);
+    expect(await h.watchdog.pollOnce()).toBe(1);
+    expect(getRegistration(h.db, id)).toMatchObject({ state: 'cancelled-by-portal', portal_status: 'cancelled' });
+    expect(h.queue.summary().cancelled).toEqual([{ id, patientName: h.members[0]!.name, portalRef: registered.portalRef }]);
+
+    const again = h.queue.resubmit(id);
+    expect(again).toMatchObject({ state: 'queued', resubmittedFrom: id });
+    expect(h.queue.list(undefined).find((e) => e.id === id)).toMatchObject({ state: 'resubmitted', resubmittedAs: again.id });
+    expect(h.queue.summary().cancelled).toEqual([]);
+    expect(() => h!.queue.resubmit(id)).toThrow(/resubmitted/);
+    await h.engine.runUntilEmpty(Date.now() + 5_000);
+    const accepted = h.sim.state().accepted;
+    expect(accepted).toHaveLength(2);
+    expect(new Set(accepted.map((a) => a.idempotencyKey)).size).toBe(2);
+    expect(accepted.map((a) => a.clientReference)).toEqual([id, again.id]);
+    expect(getRegistration(h.db, again.id)?.state).toBe('registered');
+    expect(auditFor(h.db, id).map((a) => a.action)).toEqual(['created', 'registered', 'cancelled-by-portal', 'resubmitted']);
+  });
+
+  it('stops watching once pre-authorisation is raised', async () => {
+    h = await harness({ lifetimeMs: 300 });
+    const id = h.add(h.members[1]!);
+    await h.engine.runUntilEmpty(Date.now() + 5_000);
+    h.sim.setStatus(getRegistration(h.db, id)!.portal_ref!, 'preauth-raised');
+    await h.watchdog.pollOnce();
+    expect(getRegistration(h.db, id)).toMatchObject({ state: 'registered', portal_status: 'preauth-raised' });
+    await sleep(350);
+    expect(await h.watchdog.pollOnce()).toBe(0);
+    expect(h.queue.list(undefined)[0]!.expiresAt).toBeNull(); // no countdown any more
+  });
+
+  it('does not poll while the portal is down', async () => {
+    h = await harness({ lifetimeMs: 300 });
+    h.add(h.members[2]!);
+    await h.engine.runUntilEmpty(Date.now() + 5_000);
+    await sleep(350);
+    h.sim.setFaults('outage');
+    expect(await h.watchdog.pollOnce()).toBe(0);
+    h.sim.setFaults('none');
+    expect(await h.watchdog.pollOnce()).toBe(1);
+  });
+});
+
+describe('buffered authentication', () => {
+  it('verifies with the held PID block when the portal answers, then deletes it', async () => {
+    h = await harness();
+    h.pids.set('capture-1', await capturePid());
+    const id = h.add(h.members[0]!, 'inpatient', { verification: { method: 'fingerprint', captureSessionId: 'capture-1' } });
+    const row = () => h!.db.prepare('SELECT pid_ciphertext, pid_expires_at FROM outbox WHERE registration_id = ?').get(id) as { pid_ciphertext: Buffer | null; pid_expires_at: string | null };
+    expect(row().pid_ciphertext?.length).toBeGreaterThan(1000);
+    expect(row().pid_ciphertext!.toString('latin1')).not.toContain('PidData');
+    await h.engine.runUntilEmpty(Date.now() + 5_000);
+    expect(getRegistration(h.db, id)?.state).toBe('registered');
+    expect(row()).toEqual({ pid_ciphertext: null, pid_expires_at: null });
+    expect(auditFor(h.db, id).map((a) => a.action)).toContain('verified-buffered');
+    expect(h.sim.state().requests['POST /biometric/auth/verify']).toBe(1);
+  });
+
+  it('a PID block past its hold time is deleted and the entry asks for the patient to be verified again', async () => {
+    h = await harness();
+    h.pids.set('capture-2', await capturePid());
+    const id = h.add(h.members[1]!, 'inpatient', { verification: { method: 'fingerprint', captureSessionId: 'capture-2' } });
+    h.db.prepare('UPDATE outbox SET pid_expires_at = ? WHERE registration_id = ?').run(new Date(Date.now() - 1000).toISOString(), id);
+    await h.engine.runOnce();
+    expect(h.queue.list(undefined)[0]).toMatchObject({ state: 'needs-action', lastError: { key: 'sync.reason.pidExpired' } });
+    expect(h.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE pid_ciphertext IS NOT NULL').get()).toEqual({ n: 0 });
+    expect(h.sim.state().accepted).toHaveLength(0);
+  });
+
+  it('a capture that is gone cannot be queued, and verification is required', async () => {
+    h = await harness();
+    expect(() => h!.add(h!.members[2]!, 'inpatient', { verification: { method: 'fingerprint', captureSessionId: 'never-captured' } })).toThrow(/no held capture/);
+    expect(() => h!.add(h!.members[2]!, 'inpatient', { verification: { method: 'otp' } })).toThrow(/needs a verified transaction/);
+    expect(h.queue.summary().counts.queued).toBe(0);
+  });
+});

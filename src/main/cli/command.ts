@@ -25,13 +25,13 @@ export class UsageError extends Error {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** util.parseArgs, strict, with `--data-dir` and `--help` known everywhere; mistakes become UsageError. */
-export function parseCommandArgs<O extends Options>(argv: string[], options: O) {
+export function parseCommandArgs<O extends Options>(argv: string[], options: O, allowPositionals = false) {
   try {
     return parseArgs({
       args: argv,
       options: { ...options, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
-      allowPositionals: false,
+      allowPositionals,
     });
   } catch (error) {
     throw new UsageError((error as Error).message);

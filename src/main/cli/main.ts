@@ -5,7 +5,10 @@
 import { MitraError } from '../../shared/errors';
 import { UsageError, writeLine, type Command, type CommandContext } from './command';
 import { deviceCommands } from './commands/device';
+import { portalSimCommand } from './commands/portal-sim';
+import { queueCommands } from './commands/queue';
 import { rdEmulatorCommand } from './commands/rd-emulator';
+import { syncCommand } from './commands/sync';
 import { serveCommand } from './commands/serve';
 import { startCommand } from './commands/start';
 import { udevRulesCommand } from './commands/udev-rules';
@@ -18,6 +21,9 @@ export const commands: Record<string, Command> = {
   'udev-rules': udevRulesCommand,
   ...deviceCommands,
   'rd-emulator': rdEmulatorCommand,
+  'portal-sim': portalSimCommand,
+  ...queueCommands,
+  sync: syncCommand,
 };
 
 function help(): string {

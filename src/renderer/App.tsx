@@ -4,18 +4,21 @@ import type { AppInfo, Language } from '../shared/contract';
 import { MitraError } from '../shared/errors';
 import { useClient } from './api/context';
 import type { ConnectionState } from './api/web-bridge';
+import { AlertsBar } from './components/AlertsBar';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { StatusStrip } from './components/StatusStrip';
 import { CaptureScreen } from './screens/CaptureScreen';
 import { HomeScreen } from './screens/HomeScreen';
+import { QueueScreen } from './screens/QueueScreen';
 import { StatusScreen } from './screens/StatusScreen';
 import { useHealth } from './state/use-health';
+import { useQueueSummary } from './state/use-queue-summary';
 
 interface Props {
   onConnection(listener: (state: ConnectionState) => void): () => void;
 }
 
-const SCREENS = ['home', 'capture', 'status'] as const;
+const SCREENS = ['home', 'capture', 'queue', 'status'] as const;
 type Screen = (typeof SCREENS)[number];
 
 export function App({ onConnection }: Props) {
@@ -26,6 +29,7 @@ export function App({ onConnection }: Props) {
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [screen, setScreen] = useState<Screen>('home');
   const health = useHealth(connection === 'connected');
+  const queueSummary = useQueueSummary(connection === 'connected');
 
   useEffect(() => onConnection(setConnection), [onConnection]);
 
@@ -84,6 +88,7 @@ export function App({ onConnection }: Props) {
         </p>
       )}
       <StatusStrip snapshot={health} />
+      {screen !== 'queue' && <AlertsBar summary={queueSummary} onOpenQueue={() => setScreen('queue')} />}
       <nav className="tabs" aria-label={t('nav.label')}>
         {SCREENS.map((name) => (
           <button key={name} type="button" className="tab" aria-current={screen === name ? 'page' : undefined} onClick={() => setScreen(name)}>
@@ -94,6 +99,7 @@ export function App({ onConnection }: Props) {
       <main id="main" tabIndex={-1}>
         {info && screen === 'home' && <HomeScreen info={info} />}
         {screen === 'capture' && <CaptureScreen />}
+        {screen === 'queue' && <QueueScreen training={training} />}
         {screen === 'status' && <StatusScreen health={health} />}
       </main>
     </div>

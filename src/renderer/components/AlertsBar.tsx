@@ -1,0 +1,45 @@
+import { useTranslation } from 'react-i18next';
+import type { QueueSummary } from '../../shared/contract';
+import { formatDuration } from '../format';
+import { useNow } from '../state/use-now';
+
+interface Props {
+  summary: QueueSummary | null;
+  onOpenQueue(): void;
+}
+
+/** The portal's clock: warn an hour before it may cancel a registration, urgently at 15 minutes. */
+export const WARN_AT_MINUTES = [60, 15] as const;
+
+/**
+ * Alerts that must reach the operator on any screen: a registration the portal cancelled, and
+ * registrations about to be cancelled unless pre-authorisation is raised.
+ */
+export function AlertsBar({ summary, onOpenQueue }: Props) {
+  const { t, i18n } = useTranslation();
+  const now = useNow(15_000);
+  if (!summary) return null;
+  const expiring = summary.watched.filter((w) => Date.parse(w.expiresAt) - now <= WARN_AT_MINUTES[0] * 60_000);
+  if (summary.cancelled.length === 0 && expiring.length === 0) return null;
+  return (
+    <div className="alerts" data-testid="alerts-bar">
+      {summary.cancelled.map((c) => (
+        <p key={c.id} className="banner banner-error" role="alert">
+          <strong>{t('queue.cancelledTitle')}</strong> {t('queue.cancelledAlert', { name: c.patientName, number: c.portalRef ?? '' })}{' '}
+          <button type="button" onClick={onOpenQueue}>
+            {t('nav.queue')}
+          </button>
+        </p>
+      ))}
+      {expiring.map((w) => {
+        const left = Date.parse(w.expiresAt) - now;
+        const urgent = left <= WARN_AT_MINUTES[1] * 60_000;
+        return (
+          <p key={w.id} className={`banner ${urgent ? 'banner-error' : 'banner-warn'}`} role={urgent ? 'alert' : 'status'}>
+            <strong>{w.patientName}</strong> {w.portalRef ?? ''}: {left <= 0 ? t('queue.expired') : `${t('queue.expiresSoon', { minutes: urgent ? WARN_AT_MINUTES[1] : WARN_AT_MINUTES[0] })} (${formatDuration(left, i18n.language)})`}
+          </p>
+        );
+      })}
+    </div>
+  );
+}

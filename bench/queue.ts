@@ -12,7 +12,7 @@ import { silentLogger } from '../src/main/logging/logger';
 import { PortalClient } from '../src/main/portal/client';
 import { generateFamilies, registrableMembers } from '../src/main/portal/simulator/data';
 import { startPortalSimulator } from '../src/main/portal/simulator/server';
-import { QueueService } from '../src/main/queue/service';
+import { standaloneQueue } from '../src/main/queue/service';
 import { openDatabase } from '../src/main/storage/database';
 import { loadOrCreateKey } from '../src/main/storage/secrets';
 import { SyncEngine } from '../src/main/sync/engine';
@@ -31,18 +31,7 @@ const input = (i: number) =>
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'mitra-bench-'));
   const db = openDatabase({ file: join(dir, 'mitra-desk.db'), log: silentLogger });
-  const queue = new QueueService({
-    db,
-    aadhaarKey: loadOrCreateKey(dir, 'aadhaar-hmac'),
-    pidKey: loadOrCreateKey(dir, 'pid-vault'),
-    hospital: { code: 'BENCH', state: 'BR' },
-    takePid: () => null,
-    pidHoldMs: 60_000,
-    log: silentLogger,
-    nudge: () => {},
-    onChange: () => {},
-    portalLink: () => 'unknown',
-  });
+  const queue = standaloneQueue({ db, dataDir: dir, hospital: { code: 'BENCH', state: 'BR' }, log: silentLogger });
   return { dir, db, queue, done: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 

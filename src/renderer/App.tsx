@@ -1,9 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useContext, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, Language } from '../shared/contract';
 import { MitraError } from '../shared/errors';
 import { useClient } from './api/context';
-import type { ConnectionState } from './api/web-bridge';
 import { AlertsBar } from './components/AlertsBar';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { StatusStrip } from './components/StatusStrip';
@@ -11,27 +10,21 @@ import { CaptureScreen } from './screens/CaptureScreen';
 import { HomeScreen } from './screens/HomeScreen';
 import { QueueScreen } from './screens/QueueScreen';
 import { StatusScreen } from './screens/StatusScreen';
-import { useHealth } from './state/use-health';
-import { useQueueSummary } from './state/use-queue-summary';
-
-interface Props {
-  onConnection(listener: (state: ConnectionState) => void): () => void;
-}
+import { ConnectionContext, useLive } from './state/use-live';
 
 const SCREENS = ['home', 'capture', 'queue', 'status'] as const;
 type Screen = (typeof SCREENS)[number];
 
-export function App({ onConnection }: Props) {
+export function App() {
   const { t, i18n } = useTranslation();
   const client = useClient();
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<MitraError | null>(null);
-  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const connection = useContext(ConnectionContext);
   const [screen, setScreen] = useState<Screen>('home');
-  const health = useHealth(connection === 'connected');
-  const queueSummary = useQueueSummary(connection === 'connected');
+  const health = useLive('health.changed');
+  const queueSummary = useLive('queue.changed');
 
-  useEffect(() => onConnection(setConnection), [onConnection]);
 
   useEffect(() => {
     client.call('app.info', {}).then(

@@ -7,6 +7,7 @@ import { I18nextProvider } from 'react-i18next';
 import { App } from './App';
 import { connect } from './api/connect';
 import { ClientContext } from './api/context';
+import { ConnectionProvider } from './api/connection-provider';
 import { i18n } from './i18n';
 
 const root = createRoot(document.getElementById('root')!);
@@ -28,7 +29,9 @@ if ('error' in connection) {
     <StrictMode>
       <I18nextProvider i18n={i18n}>
         <ClientContext.Provider value={connection.client}>
-          <App onConnection={connection.onConnection} />
+          <ConnectionProvider onConnection={connection.onConnection}>
+            <App />
+          </ConnectionProvider>
         </ClientContext.Provider>
       </I18nextProvider>
     </StrictMode>,

@@ -11,9 +11,8 @@ import type { PidBlock } from '../../src/main/device/rd/pid-block';
 import { createLogger } from '../../src/main/logging/logger';
 import { prng, registrableMembers } from '../../src/main/portal/simulator/data';
 import { startPortalSimulator, type PortalSimulator } from '../../src/main/portal/simulator/server';
-import { QueueService } from '../../src/main/queue/service';
+import { standaloneQueue } from '../../src/main/queue/service';
 import { openDatabase } from '../../src/main/storage/database';
-import { loadOrCreateKey } from '../../src/main/storage/secrets';
 import { cliBin, repoRoot } from '../support/paths';
 import { forbiddenTraces } from '../support/privacy';
 import { useTempDirs } from '../support/temp';
@@ -69,18 +68,7 @@ describe('crash safety', () => {
     // Record the registrations as the app would, then let separate sync processes deliver them.
     const db = openDatabase({ file: dataPaths(dataDir).database, log: createLogger({ consoleLevel: false }) });
     const held = new Map(pids.map((pid, i) => [`capture-${i}`, pid]));
-    const queue = new QueueService({
-      db,
-      aadhaarKey: loadOrCreateKey(dataDir, 'aadhaar-hmac'),
-      pidKey: loadOrCreateKey(dataDir, 'pid-vault'),
-      hospital: { code: 'HOSP-CRASH', state: 'BR' },
-      takePid: (id) => held.get(id) ?? null,
-      pidHoldMs: 30 * 60_000,
-      log: createLogger({ consoleLevel: false }),
-      nudge: () => {},
-      onChange: () => {},
-      portalLink: () => 'unknown',
-    });
+    const queue = standaloneQueue({ db, dataDir, hospital: { code: 'HOSP-CRASH', state: 'BR' }, log: createLogger({ consoleLevel: false }), takePid: (id) => held.get(id) ?? null });
     const ids = members.map((member, i) =>
       queue.add(
         RegistrationInput.parse({

@@ -4,11 +4,10 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { RegistrationInput } from '../../src/shared/contract/queue';
 import { silentLogger } from '../../src/main/logging/logger';
-import { QueueService } from '../../src/main/queue/service';
+import { standaloneQueue } from '../../src/main/queue/service';
 import { backupOnStart, openDatabase, type Db } from '../../src/main/storage/database';
 import { StoreError } from '../../src/main/storage/errors';
 import { LATEST_VERSION } from '../../src/main/storage/migrations';
-import { loadOrCreateKey } from '../../src/main/storage/secrets';
 import { generateFamilies, registrableMembers } from '../../src/main/portal/simulator/data';
 import { useTempDirs } from '../support/temp';
 
@@ -16,18 +15,7 @@ const tempDir = useTempDirs();
 const members = registrableMembers(generateFamilies(11), 'UP');
 
 function service(db: Db, dataDir: string) {
-  return new QueueService({
-    db,
-    aadhaarKey: loadOrCreateKey(dataDir, 'aadhaar-hmac'),
-    pidKey: loadOrCreateKey(dataDir, 'pid-vault'),
-    hospital: { code: 'H-1', state: 'UP' },
-    takePid: () => null,
-    pidHoldMs: 60_000,
-    log: silentLogger,
-    nudge: () => {},
-    onChange: () => {},
-    portalLink: () => 'unknown',
-  });
+  return standaloneQueue({ db, dataDir, hospital: { code: 'H-1', state: 'UP' }, log: silentLogger });
 }
 
 const input = (i: number) =>

@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/main/logging/logger';
 import { PortalClient } from '../../src/main/portal/client';
 import { registrableMembers, type SimMember } from '../../src/main/portal/simulator/data';
 import { startPortalSimulator, type PortalSimulator, type SimulatorOptions } from '../../src/main/portal/simulator/server';
-import { QueueService } from '../../src/main/queue/service';
+import { standaloneQueue, type QueueService } from '../../src/main/queue/service';
 import { openDatabase, type Db } from '../../src/main/storage/database';
 import { loadOrCreateKey } from '../../src/main/storage/secrets';
 import { SyncEngine, type SyncSettings } from '../../src/main/sync/engine';
@@ -47,20 +47,17 @@ export async function harness(sim: Partial<SimulatorOptions> = {}, sync: Partial
   const pids = new Map<string, PidBlock>();
   const engine = new SyncEngine({ db, client, pidKey: loadOrCreateKey(dataDir, 'pid-vault'), settings: { ...FAST_SYNC, ...sync }, hospitalState: 'BR', log: silentLogger, report: (link, finding) => links.set(link, finding) });
   const watchdog = new RegistrationWatchdog({ db, client, log: silentLogger, portalDown: () => engine.breaker.state === 'open' }, 60_000);
-  const queue = new QueueService({
+  const queue = standaloneQueue({
     db,
-    aadhaarKey: loadOrCreateKey(dataDir, 'aadhaar-hmac'),
-    pidKey: loadOrCreateKey(dataDir, 'pid-vault'),
+    dataDir,
     hospital: { code: 'HOSP-TEST-1', state: 'BR' },
+    log: silentLogger,
     takePid: (id) => {
       const pid = pids.get(id) ?? null;
       pids.delete(id);
       return pid;
     },
-    pidHoldMs: 30 * 60_000,
-    log: silentLogger,
     nudge: () => engine.nudge(),
-    onChange: () => {},
     portalLink: () => engine.portalLink,
   });
   const members = registrableMembers(simulator.families, 'BR');

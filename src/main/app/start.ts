@@ -91,6 +91,10 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   };
 
   health.start();
+  // A kiosk keeps serving the desk when some promise nobody awaited fails: log it, do not exit.
+  // (Everything that matters is already committed to the database before any network call.)
+  const onUnhandled = (reason: unknown) => log.error('unhandled promise rejection', reason);
+  process.on('unhandledRejection', onUnhandled);
 
   return {
     settings,
@@ -101,6 +105,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     health,
     info,
     stop: async () => {
+      process.off('unhandledRejection', onUnhandled);
       health.stop();
       await queue.stop();
       await devices.stop();

@@ -2,9 +2,8 @@ import { dataPaths, resolveDataDir } from '../config/paths';
 import { loadSettings, resolveMode, type Settings } from '../config/settings';
 import { createLogger, type Logger } from '../logging/logger';
 import { portalSetup } from '../queue/start';
-import { QueueService } from '../queue/service';
+import { standaloneQueue, type QueueService } from '../queue/service';
 import { openDatabase, type Db } from '../storage/database';
-import { loadOrCreateKey } from '../storage/secrets';
 import type { CommandContext } from './command';
 
 export interface CliStore {
@@ -29,16 +28,5 @@ export function openCliStore(context: CommandContext, dataDirArg: string | undef
 /** A queue service outside the app (no engine to nudge, no capture sessions). */
 export function cliQueue(store: CliStore): QueueService {
   const setup = portalSetup(store.settings, store.training ? 'http://127.0.0.1:0' : null);
-  return new QueueService({
-    db: store.db,
-    aadhaarKey: loadOrCreateKey(store.dataDir, 'aadhaar-hmac'),
-    pidKey: loadOrCreateKey(store.dataDir, 'pid-vault'),
-    hospital: setup.hospital,
-    takePid: () => null,
-    pidHoldMs: store.settings.capture.pidHoldMinutes * 60_000,
-    log: store.log.scope('queue'),
-    nudge: () => {},
-    onChange: () => {},
-    portalLink: () => 'unknown',
-  });
+  return standaloneQueue({ db: store.db, dataDir: store.dataDir, hospital: setup.hospital, log: store.log.scope('queue'), pidHoldMs: store.settings.capture.pidHoldMinutes * 60_000 });
 }

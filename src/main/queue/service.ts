@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger';
 import { aadhaarTrace } from '../storage/aadhaar';
 import { guarded, inTransaction, type Db } from '../storage/database';
 import { sealPid } from '../storage/pid-vault';
+import { loadOrCreateKey } from '../storage/secrets';
 import { appendAudit } from '../storage/sql/audit';
 import { upsertPatient } from '../storage/sql/patients';
 import { getRegistration, insertOutbox, insertRegistration, outboxFor, requeueNow, setState } from '../storage/sql/queue';
@@ -187,4 +188,32 @@ export class QueueService {
   outbox(id: string) {
     return guarded(this.deps.db, () => outboxFor(this.deps.db, id));
   }
+}
+
+/**
+ * A queue service outside the running app (CLI commands, tests, benchmarks): the data directory's
+ * own keys, no sync engine to nudge, captures only from `takePid` when given.
+ */
+export function standaloneQueue(options: {
+  db: Db;
+  dataDir: string;
+  hospital: { code: string; state: string };
+  log: Logger;
+  takePid?: (captureSessionId: string) => PidBlock | null;
+  pidHoldMs?: number;
+  nudge?: () => void;
+  portalLink?: () => QueueSummary['portal'];
+}): QueueService {
+  return new QueueService({
+    db: options.db,
+    aadhaarKey: loadOrCreateKey(options.dataDir, 'aadhaar-hmac'),
+    pidKey: loadOrCreateKey(options.dataDir, 'pid-vault'),
+    hospital: options.hospital,
+    takePid: options.takePid ?? (() => null),
+    pidHoldMs: options.pidHoldMs ?? 30 * 60_000,
+    log: options.log,
+    nudge: options.nudge ?? (() => {}),
+    onChange: () => {},
+    portalLink: options.portalLink ?? (() => 'unknown'),
+  });
 }

@@ -6,7 +6,7 @@ import { useClient } from '../api/context';
 import { DeviceLine } from '../components/DeviceLine';
 import { HandDiagram } from '../components/HandDiagram';
 import { QualityBar } from '../components/QualityBar';
-import { useDevice } from '../state/use-device';
+import { useLive } from '../state/use-live';
 
 /**
  * The capture panel: which finger, attempt n of N, quality against the threshold, what to do
@@ -15,7 +15,7 @@ import { useDevice } from '../state/use-device';
 export function CaptureScreen() {
   const { t } = useTranslation();
   const client = useClient();
-  const device = useDevice();
+  const device = useLive('device.changed');
   const [state, setState] = useState<CaptureState | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<MitraError | null>(null);

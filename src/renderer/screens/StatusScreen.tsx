@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { HealthSnapshot } from '../../shared/contract';
 import { useClient } from '../api/context';
 import { DeviceLine } from '../components/DeviceLine';
-import { useDevice } from '../state/use-device';
+import { useLive } from '../state/use-live';
 
 interface Props {
   health: HealthSnapshot | null;
@@ -13,7 +13,7 @@ interface Props {
 export function StatusScreen({ health }: Props) {
   const { t } = useTranslation();
   const client = useClient();
-  const device = useDevice();
+  const device = useLive('device.changed');
   const [scanning, setScanning] = useState(false);
 
   const rescan = async () => {

@@ -1,26 +1,22 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { QueueEntry, QueueSummary, RegistrationState } from '../../shared/contract';
+import { useEffect, useState } from 'react';
+import type { QueueEntry, RegistrationState } from '../../shared/contract';
 import { useClient } from '../api/context';
+import { useLive } from './use-live';
 
-/** Summary and entries, refetched whenever the main process says the queue changed. */
+/** The queue summary (pushed) and the entries for a filter, listed again whenever the summary changes. */
 export function useQueue(filter: RegistrationState | undefined) {
   const client = useClient();
-  const [summary, setSummary] = useState<QueueSummary | null>(null);
+  const summary = useLive('queue.changed');
   const [entries, setEntries] = useState<QueueEntry[] | null>(null);
-
-  const refresh = useCallback(() => {
-    client.call('queue.summary', {}).then(setSummary, () => {});
-    client.call('queue.list', filter ? { state: filter } : {}).then(setEntries, () => {});
-  }, [client, filter]);
-
   useEffect(() => {
-    const off = client.on('queue.changed', (next) => {
-      setSummary(next);
-      client.call('queue.list', filter ? { state: filter } : {}).then(setEntries, () => {});
-    });
-    refresh();
-    return off;
-  }, [client, filter, refresh]);
-
-  return { summary, entries, refresh };
+    let current = true;
+    client.call('queue.list', filter ? { state: filter } : {}).then(
+      (value) => current && setEntries(value),
+      () => {},
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, filter, summary]);
+  return { summary, entries };
 }

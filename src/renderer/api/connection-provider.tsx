@@ -1,0 +1,15 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { ConnectionContext } from '../state/use-live';
+import type { ConnectionState } from './web-bridge';
+
+interface Props {
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+  children: ReactNode;
+}
+
+/** Follows the transport's link to the main process and tells every component below. */
+export function ConnectionProvider({ onConnection, children }: Props) {
+  const [state, setState] = useState<ConnectionState>('connecting');
+  useEffect(() => onConnection(setState), [onConnection]);
+  return <ConnectionContext.Provider value={state}>{children}</ConnectionContext.Provider>;
+}

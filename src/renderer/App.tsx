@@ -90,7 +90,7 @@ export function App() {
         ))}
       </nav>
       <main id="main" tabIndex={-1}>
-        {info && screen === 'home' && <HomeScreen info={info} />}
+        {info && screen === 'home' && <HomeScreen info={info} queue={queueSummary} onOpen={setScreen} />}
         {screen === 'capture' && <CaptureScreen />}
         {screen === 'queue' && <QueueScreen training={training} />}
         {screen === 'status' && <StatusScreen health={health} />}

@@ -22,6 +22,11 @@ export const en = {
     welcome: 'Namaste. The desk is ready.',
     hospital: 'Hospital {{code}}, {{state}}',
     hospitalNotSet: 'Hospital not set up yet: ask support to enter the hospital code and state.',
+    tiles: {
+      capture: 'Capture a fingerprint',
+      queue: 'Queue: {{waiting}} waiting, {{action}} need action',
+      status: 'Check the scanner, network and portal',
+    },
   },
   health: {
     title: 'Status',

@@ -21,6 +21,11 @@ export const hi: Translation = {
     welcome: 'नमस्ते। डेस्क तैयार है।',
     hospital: 'अस्पताल {{code}}, {{state}}',
     hospitalNotSet: 'अस्पताल की जानकारी अभी नहीं भरी गई: सपोर्ट से अस्पताल कोड और राज्य भरवाएँ।',
+    tiles: {
+      capture: 'फ़िंगरप्रिंट लें',
+      queue: 'कतार: {{waiting}} इंतज़ार में, {{action}} पर कार्रवाई चाहिए',
+      status: 'स्कैनर, नेटवर्क और पोर्टल जाँचें',
+    },
   },
   health: {
     title: 'स्थिति',

@@ -3,7 +3,7 @@ import { expect, screenshotDir, serveApp, test } from './fixtures';
 
 test('capture panel: attempt, quality and guidance, then success (training scanner)', async ({ page, app }) => {
   await page.goto(app.url);
-  await page.getByRole('button', { name: 'Fingerprint' }).click();
+  await page.getByRole('button', { name: 'Fingerprint', exact: true }).click();
 
   const panel = page.getByTestId('capture-panel');
   await expect(panel).toHaveAttribute('data-phase', 'capturing');
@@ -38,7 +38,7 @@ test('choosing another finger on the hand diagram, and the rotation after repeat
   const app = await serveApp({ MITRA_DESK_SETTINGS: JSON.stringify({ training: { rdScript: { captures: [{ qScore: 15, nmPoints: 20 }] } } }) });
   try {
     await page.goto(app.url);
-    await page.getByRole('button', { name: 'Fingerprint' }).click();
+    await page.getByRole('button', { name: 'Fingerprint', exact: true }).click();
     await page.locator('[data-finger="LEFT_INDEX"]').click();
     await expect(page.getByTestId('attempt')).toHaveText('left index finger · Attempt 1 of 3');
     for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Capture', exact: true }).click();
@@ -55,12 +55,12 @@ test('status view names the broken link when the scanner is held by another prog
   const app = await serveApp({ MITRA_DESK_SETTINGS: JSON.stringify({ training: { rdScript: { status: 'USED' } } }) });
   try {
     await page.goto(app.url);
-    await page.getByRole('button', { name: 'Status' }).click();
+    await page.getByRole('button', { name: 'Status', exact: true }).click();
     const section = page.getByTestId('device-section');
     await expect(section.locator('[data-diagnosis]')).toHaveAttribute('data-diagnosis', 'in-use');
     await expect(section).toContainText('held by another program');
     await expect(page.locator('.status-strip [data-link="scanner"]')).toHaveAttribute('data-status', 'warn');
-    await page.getByRole('button', { name: 'Fingerprint' }).click();
+    await page.getByRole('button', { name: 'Fingerprint', exact: true }).click();
     await page.getByRole('button', { name: 'Capture', exact: true }).click();
     await expect(page.getByTestId('capture-panel')).toHaveAttribute('data-phase', 'device-problem');
     await expect(page.getByTestId('guidance')).toContainText('Another program is using the scanner');

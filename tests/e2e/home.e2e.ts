@@ -27,7 +27,13 @@ test('home screen opens, switches to Hindi and back, and shows the chain status'
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mitra Desk');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  // In training mode every link is checked against the simulated scanner and portal.
+  for (const link of ['scanner', 'rdService', 'network', 'portal', 'state', 'storage']) await expect(page.locator(`.status-strip [data-link="${link}"]`)).toHaveAttribute('data-status', 'ok');
+  await expect(page.getByText('Everything is working.')).toBeVisible();
   await page.screenshot({ path: join(screenshotDir, 'home-en.png'), fullPage: true });
+
+  await page.getByTestId('tile-queue').click();
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText('Queue');
 });
 
 test('keyboard: Alt+L switches language and every control is reachable with Tab', async ({ page, app }) => {

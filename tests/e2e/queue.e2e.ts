@@ -25,7 +25,7 @@ test('queue screen: a backlog builds during a portal outage, then drains when it
   const app = await serveApp({ MITRA_DESK_SETTINGS: JSON.stringify(settings) });
   try {
     await page.goto(app.url);
-    await page.getByRole('button', { name: 'Queue' }).click();
+    await page.getByRole('button', { name: 'Queue', exact: true }).click();
     await expect(page.getByText('No registrations yet.')).toBeVisible();
 
     await page.getByRole('button', { name: 'Portal outage' }).click();
@@ -65,7 +65,7 @@ test('a registration the portal cancels is raised at once and re-submitted in on
     const anywhere = page.getByTestId('alerts-bar');
     await expect(anywhere).toContainText(`${member!.name}`, { timeout: 15_000 });
     await expect(anywhere).toContainText('was cancelled by the portal');
-    await anywhere.getByRole('button', { name: 'Queue' }).click();
+    await anywhere.getByRole('button', { name: 'Queue', exact: true }).click();
     const alert = page.getByTestId('cancelled-alert');
     await expect(alert).toContainText(`${member!.name}`, { timeout: 15_000 });
     await expect(alert).toContainText('was cancelled by the portal');

@@ -226,3 +226,43 @@ describe('sync engine against the portal simulator', () => {
     expect(h.sim.state().accepted[0]!.deliveries).toBe(2);
   });
 });
+
+describe('sync engine: guards found in review', () => {
+  it('keeps its lease through a delivery longer than the lease, so a second engine never sends the same entry', async () => {
+    h = await harness({ faults: 'slow=900' }, { leaseTtlMs: 300 }, { timeoutMs: 5_000 });
+    const id = h.add(h.members[0]!);
+    const second = new SyncEngine({ db: h.db, client: h.client, pidKey: loadOrCreateKey(h.dataDir, 'pid-vault'), settings: { ...FAST_SYNC, leaseTtlMs: 300 }, hospitalState: 'BR', log: silentLogger });
+    const first = h.engine.runOnce();
+    await sleep(600); // twice the lease's lifetime, with the first delivery still on the wire
+    expect(await second.runOnce()).toEqual({ started: 0, leased: false });
+    await first;
+    expect(h.sim.state().accepted.find((a) => a.clientReference === id)?.deliveries).toBe(1);
+    await h.engine.stop();
+    expect((await second.runOnce()).leased).toBe(true); // released on stop
+    await second.stop();
+  });
+
+  it('a resend that finds the registration already cancelled by the portal raises it at once', async () => {
+    h = await harness({ lifetimeMs: 200 });
+    const id = h.add(h.members[0]!);
+    // The portal registered it, but the answer never came back; then the desk was offline past the lifetime.
+    const [claimed] = inTransaction(h.db, () => claimDue(h!.db, new Date().toISOString(), 1));
+    await h.client.createRegistration({ ...JSON.parse(claimed!.payload).request, clientReference: id }, claimed!.outboxId);
+    await sleep(250);
+    await h.engine.runUntilEmpty(Date.now() + 5_000);
+    expect(getRegistration(h.db, id)).toMatchObject({ state: 'cancelled-by-portal', portal_status: 'cancelled' });
+    expect(h.queue.summary().cancelled.map((c) => c.id)).toEqual([id]);
+  });
+
+  it('a late answer cannot overwrite a state that moved on', async () => {
+    h = await harness();
+    const id = h.add(h.members[0]!);
+    const outbox = h.queue.outbox(id)!;
+    const { markRetry, markRegistered } = await import('../../src/main/storage/sql/queue');
+    const at = new Date().toISOString();
+    // Not claimed (still queued): a sender's transitions change nothing.
+    expect(markRetry(h.db, outbox.id, at, { key: 'x', params: {} }, at)).toBe(false);
+    expect(markRegistered(h.db, outbox.id, { portalRef: 'r', portalNumber: 'n', portalStatus: 'active', registeredAt: at, expiresAt: at }, at)).toBe(false);
+    expect(getRegistration(h.db, id)?.state).toBe('queued');
+  });
+});

@@ -112,3 +112,43 @@ describe('buffered authentication', () => {
     expect(h.queue.summary().counts.queued).toBe(0);
   });
 });
+
+describe('held captures and deleted PID blocks', () => {
+  it('a PID block sent and deleted leaves no trace in the database file or its WAL', async () => {
+    h = await harness();
+    h.pids.set('capture-3', await capturePid());
+    const id = h.add(h.members[3]!, 'inpatient', { verification: { method: 'fingerprint', captureSessionId: 'capture-3' } });
+    const sealed = (h.db.prepare('SELECT pid_ciphertext FROM outbox WHERE registration_id = ?').get(id) as { pid_ciphertext: Buffer }).pid_ciphertext;
+    const probe = sealed.subarray(100, 164); // any 64 bytes of the ciphertext
+    await h.engine.runUntilEmpty(Date.now() + 5_000);
+    expect(getRegistration(h.db, id)?.state).toBe('registered');
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    for (const name of readdirSync(h.dataDir).filter((n) => n.startsWith('mitra-desk.db'))) expect({ name, found: readFileSync(join(h.dataDir, name)).includes(probe) }).toEqual({ name, found: false });
+  });
+
+  it('when the registration cannot be written, the capture goes back to its session', async () => {
+    h = await harness();
+    const pid = await capturePid();
+    const returned: string[] = [];
+    const { standaloneQueue } = await import('../../src/main/queue/service');
+    const { silentLogger } = await import('../../src/main/logging/logger');
+    const queue = standaloneQueue({ db: h.db, dataDir: h.dataDir, hospital: { code: 'H', state: 'BR' }, log: silentLogger, takePid: () => pid });
+    Object.assign((queue as unknown as { deps: object }).deps, { returnPid: (id: string) => returned.push(id) });
+    h.db.exec(`CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
+    const { RegistrationInput } = await import('../../src/shared/contract/queue');
+    const member = h.members[4]!;
+    expect(() =>
+      queue.add(RegistrationInput.parse({ kind: 'inpatient', patient: { beneficiaryId: member.beneficiaryId, name: member.name, state: 'BR' }, admittedAt: new Date().toISOString(), verification: { method: 'fingerprint', captureSessionId: 'capture-9' } })),
+    ).toThrow();
+    expect(returned).toEqual(['capture-9']);
+  });
+
+  it("a family member's biometric needs that member's id", async () => {
+    const { RegistrationInput } = await import('../../src/shared/contract/queue');
+    const base = { kind: 'inpatient', patient: { beneficiaryId: 'PMJBRABCDEFG', name: 'Sita Devi', state: 'BR' }, admittedAt: new Date().toISOString() };
+    const missing = RegistrationInput.safeParse({ ...base, verification: { method: 'family-member', captureSessionId: 's' } });
+    expect(missing.error?.issues[0]?.path).toEqual(['verification', 'familyMemberId']);
+    expect(RegistrationInput.safeParse({ ...base, verification: { method: 'family-member', captureSessionId: 's', familyMemberId: 'PMJBRHIJKLMN' } }).success).toBe(true);
+  });
+});

@@ -46,7 +46,7 @@ export async function harness(sim: Partial<SimulatorOptions> = {}, sync: Partial
   const links = new Map<string, LinkFinding>();
   const pids = new Map<string, PidBlock>();
   const engine = new SyncEngine({ db, client, pidKey: loadOrCreateKey(dataDir, 'pid-vault'), settings: { ...FAST_SYNC, ...sync }, hospitalState: 'BR', log: silentLogger, report: (link, finding) => links.set(link, finding) });
-  const watchdog = new RegistrationWatchdog({ db, client, log: silentLogger, portalDown: () => engine.breaker.state === 'open' }, 60_000);
+  const watchdog = new RegistrationWatchdog({ db, client, log: silentLogger, portalDown: () => engine.breaker.state === 'open', holdsLease: () => engine.holdLease() }, 60_000);
   const queue = standaloneQueue({
     db,
     dataDir,

@@ -9,6 +9,13 @@ describe('redaction before a log line is written', () => {
     expect(maskAadhaar('aadhaar=999988887777')).toBe('aadhaar=XXXX XXXX 7777');
   });
 
+  it('masks mixed separators, dots, no-break spaces and Devanagari digits too', () => {
+    expect(maskAadhaar('2345-6789 0123')).toBe('XXXX XXXX 0123');
+    expect(maskAadhaar('2345.6789.0123')).toBe('XXXX XXXX 0123');
+    expect(maskAadhaar('2345\u00A06789\u00A00123')).toBe('XXXX XXXX 0123');
+    expect(maskAadhaar('आधार २३४५ ६७८९ ०१२३')).toBe('आधार XXXX XXXX ०१२३');
+  });
+
   it('leaves numbers that are not 12 digits alone (timestamps, mobiles, ids)', () => {
     expect(maskAadhaar('at 1763924400000 from 9876543210, id 12345')).toBe('at 1763924400000 from 9876543210, id 12345');
     expect(maskAadhaar('2345 6789 01234')).toBe('2345 6789 01234');
@@ -28,9 +35,16 @@ describe('redaction before a log line is written', () => {
     expect(redactText('bad answer: <PidData><Skey ci="1">abc')).toBe('bad answer: <PidData [redacted]/>');
   });
 
-  it('replaces long base64 runs (encrypted biometrics travel as base64)', () => {
+  it('replaces long base64 runs (encrypted biometrics travel as base64), wrapped or base64url', () => {
     const blob = 'QUJD'.repeat(100);
     expect(redactText(`body=${blob}`)).toBe('body=[redacted 400 chars]');
+    const wrapped = Array.from({ length: 5 }, () => 'QUJD'.repeat(19)).join('\n');
+    expect(redactText(`pem ${wrapped} end`)).not.toContain('QUJDQUJD');
+    expect(redactText(`url ${'ab-_'.repeat(50)}`)).toBe('url [redacted 200 chars]');
+  });
+
+  it('strips HTML-escaped PID blocks', () => {
+    expect(redactText('echo: &lt;PidData&gt;&lt;Skey ci="1"&gt;abc&lt;/Skey&gt;&lt;/PidData&gt; done')).toBe('echo: <PidData [redacted]/> done');
   });
 
   it('walks objects, arrays and errors, redacting sensitive keys and text', () => {

@@ -53,6 +53,11 @@ describe('settings', () => {
     expectSettingsError(() => loadSettings(dir, {}), 'portal.url', /settings\.json: field "portal\.url"/);
     expect(readFileSync(file, 'utf8')).toBe(bad);
 
+    writeFileSync(file, JSON.stringify({ portal: { url: 'http://portal.example/api' } }));
+    expectSettingsError(() => loadSettings(dir, {}), 'portal.url', /must be https/);
+    writeFileSync(file, JSON.stringify({ portal: { url: 'http://127.0.0.1:4010' } }));
+    expect(loadSettings(dir, {}).portal.url).toBe('http://127.0.0.1:4010');
+
     writeFileSync(file, JSON.stringify({ langauge: 'hi' }));
     expectSettingsError(() => loadSettings(dir, {}), '(top level)', /langauge/);
 

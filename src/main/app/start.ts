@@ -63,7 +63,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     log,
     recordAttempt: (sessionId, attempt) => guarded(db, () => insertCaptureAttempt(db, sessionId, attempt)),
   });
-  const queue = await startQueue({ settings, mode: mode.mode, dataDir, db, health, events, log, takePid: (id) => devices.service.sessions.takePid(id) });
+  const queue = await startQueue({ settings, mode: mode.mode, dataDir, db, health, events, log, takePid: (id) => devices.service.sessions.takePid(id), returnPid: (id, pid) => devices.service.sessions.restorePid(id, pid) });
 
   const info = (): AppInfo => ({
     name: 'Mitra Desk',

@@ -7,6 +7,15 @@ import { MitraError } from '../../shared/errors';
 import { writeFileAtomic } from '../storage/atomic-file';
 import { dataPaths } from './paths';
 
+function httpsOrLoopback(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+  } catch {
+    return true; // not a URL at all: the url check reports that
+  }
+}
+
 /**
  * The one typed settings file (settings.json in the data directory). Every field has a default
  * that runs out of the box; later capabilities add their sections here.
@@ -26,7 +35,11 @@ export const Settings = z.strictObject({
     .prefault({}),
   portal: z
     .strictObject({
-      url: z.url({ protocol: /^https?$/ }).optional(),
+      /** https, except for an adapter on this computer: credentials, tokens and PID blocks travel on it. */
+      url: z
+        .url({ protocol: /^https?$/ })
+        .refine(httpsOrLoopback, 'must be https (plain http only to this computer)')
+        .optional(),
       /** The desk's portal credentials (this file is written with mode 0600). */
       clientId: z.string().default(''),
       clientSecret: z.string().default(''),

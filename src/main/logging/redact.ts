@@ -3,12 +3,15 @@
  * Regulations): no full Aadhaar number and no PID block may reach a log.
  */
 
-/** 12 digits, optionally grouped 4-4-4 by spaces or hyphens, not part of a longer number. */
-const AADHAAR_LIKE = /(?<![\d])\d{4}([ -]?)\d{4}\1(\d{4})(?![\d])/g;
-/** A whole PID block, or a truncated one running to the end of the text. */
-const PID_DATA = /<PidData\b[\s\S]*?(?:<\/PidData\s*>|$)/gi;
+/**
+ * 12 digits in any script (Devanagari too), each optionally followed by one separator (space,
+ * no-break space, hyphen, dot), not part of a longer number. Over-masking is the safe side.
+ */
+const AADHAAR_LIKE = /(?<!\p{Nd})(?:\p{Nd}[\s.\u00A0-]?){11}\p{Nd}(?!\p{Nd})/gu;
+/** A whole PID block, or a truncated one running to the end of the text; raw or HTML-escaped. */
+const PID_DATA = /(?:<|&lt;)PidData\b[\s\S]*?(?:(?:<|&lt;)\/PidData\s*(?:>|&gt;)|$)/gi;
 /** Parts of a PID block that may travel on their own. */
-const PID_PARTS = /<(Skey|Hmac|Data)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi;
+const PID_PARTS = /(?:<|&lt;)(Skey|Hmac|Data)\b[\s\S]*?(?:(?:<|&lt;)\/\1\s*(?:>|&gt;)|$)/gi;
 /** JSON-style fields that carry biometrics or identity numbers. */
 const SENSITIVE_KEY_NAMES = [
   'pid',
@@ -26,13 +29,13 @@ const SENSITIVE_KEY_NAMES = [
 ];
 const SENSITIVE_KEYS = new Set(SENSITIVE_KEY_NAMES.map((k) => k.toLowerCase()));
 const SENSITIVE_JSON_FIELD = new RegExp(`("(?:${SENSITIVE_KEY_NAMES.join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi');
-/** Long base64 runs: encrypted biometrics, keys, certificates. Nothing an operator needs in a log. */
-const LONG_BASE64 = /[A-Za-z0-9+/]{160,}={0,2}/g;
+/** Long base64 or base64url runs, also wrapped at 64/76 columns: encrypted biometrics, keys, certificates. */
+const LONG_BASE64 = /(?:[A-Za-z0-9+/_-]{40,}={0,2}(?:\r?\n|\\r?\\n)){2,}[A-Za-z0-9+/_-]*={0,2}|[A-Za-z0-9+/_-]{160,}={0,2}/g;
 
 export const REDACTED = '[redacted]';
 
 export function maskAadhaar(text: string): string {
-  return text.replace(AADHAAR_LIKE, 'XXXX XXXX $2');
+  return text.replace(AADHAAR_LIKE, (match) => `XXXX XXXX ${[...match.replace(/[\s.\u00A0-]/g, '')].slice(-4).join('')}`);
 }
 
 export function redactText(text: string): string {

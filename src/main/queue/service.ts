@@ -23,6 +23,8 @@ export interface QueueDeps {
   hospital: { code: string; state: string };
   /** Hand over a capture session's held PID block (once), for buffered authentication. */
   takePid: (captureSessionId: string) => PidBlock | null;
+  /** Give it back when the registration could not be written. */
+  returnPid?: (captureSessionId: string, pid: PidBlock) => void;
   pidHoldMs: number;
   log: Logger;
   /** The sync engine should look now; the queue changed. */
@@ -52,10 +54,26 @@ export class QueueService {
    * outage). Each is checked before anything is written.
    */
   record(inputs: ParsedRegistration[], actor: string): string[] {
-    const { db } = this.deps;
     const now = this.now();
     const prepared = inputs.map((input) => this.prepare(input, now));
-    const ids = inTransaction(db, () =>
+    const handBack = () => {
+      for (const { input, pid } of prepared) if (pid && input.verification.captureSessionId) this.deps.returnPid?.(input.verification.captureSessionId, pid);
+    };
+    let ids: string[];
+    try {
+      ids = this.write(prepared, actor, now);
+    } catch (error) {
+      handBack(); // a failed write must not cost the patient their capture
+      throw error;
+    }
+    this.deps.log.info(`recorded ${ids.length} registration(s) locally (${actor})`);
+    this.changed(true);
+    return ids;
+  }
+
+  private write(prepared: { input: ParsedRegistration; payload: StoredPayload; pid: PidBlock | null }[], actor: string, now: Date): string[] {
+    const { db } = this.deps;
+    return inTransaction(db, () =>
       prepared.map(({ input, payload, pid }) => {
         const at = now.toISOString();
         // The full Aadhaar number goes no further than this line: only its last 4 digits and keyed hash are kept.
@@ -70,9 +88,6 @@ export class QueueService {
         return registrationId;
       }),
     );
-    this.deps.log.info(`recorded ${ids.length} registration(s) locally (${actor})`);
-    this.changed(true);
-    return ids;
   }
 
   list(state: QueueEntry['state'] | undefined, limit = 200): QueueEntry[] {
@@ -107,7 +122,7 @@ export class QueueService {
     inTransaction(db, () => {
       insertRegistration(db, { id: newId, patientId: old.patient_id, kind: old.kind, hospitalCode: old.hospital_code, hospitalState: old.hospital_state, admittedAt: old.admitted_at, payload: { ...payload, buffered: null }, resubmittedFrom: id }, at);
       insertOutbox(db, { id: randomUUID(), registrationId: newId, patientId: old.patient_id, kind: old.kind }, at);
-      setState(db, id, 'resubmitted', at);
+      if (!setState(db, id, 'resubmitted', at, { from: ['cancelled-by-portal'] })) throw new MitraError('queue_not_resubmittable', 'entry changed meanwhile', { messageKey: 'queue.error.notResubmittable' });
       appendAudit(db, { actor, action: 'resubmitted', subject: id, detail: { as: newId } }, at);
       appendAudit(db, { actor, action: 'created', subject: newId, detail: { resubmissionOf: id } }, at);
     });
@@ -123,7 +138,7 @@ export class QueueService {
       throw new MitraError('queue_not_resolvable', `entry is ${registration.state}`, { messageKey: 'queue.error.notResolvable' });
     const at = this.now().toISOString();
     inTransaction(db, () => {
-      setState(db, id, 'resolved', at, { resolvedReason: reason });
+      if (!setState(db, id, 'resolved', at, { from: ['needs-action', 'cancelled-by-portal'], resolvedReason: reason })) throw new MitraError('queue_not_resolvable', 'entry changed meanwhile', { messageKey: 'queue.error.notResolvable' });
       appendAudit(db, { actor, action: 'resolved', subject: id, detail: { reason } }, at);
     });
     this.changed(false);
@@ -140,7 +155,7 @@ export class QueueService {
     const admitted = Date.parse(input.admittedAt);
     if (now.getTime() - admitted > BACKDATE_LIMIT_MS) throw new MitraError('admission_too_old', 'admission is more than 5 days ago', { messageKey: 'queue.error.backdate' });
     if (admitted - now.getTime() > 60 * 60_000) throw new MitraError('admission_in_future', 'admission is in the future', { messageKey: 'queue.error.future' });
-    const { method, captureSessionId, transactionId, confirmedBy } = input.verification;
+    const { method, captureSessionId, transactionId, confirmedBy, familyMemberId } = input.verification;
     let pid: PidBlock | null = null;
     if (!transactionId && method !== 'none-confirmed') {
       if (!captureSessionId || !(BIOMETRIC.has(method) || method === 'family-member'))
@@ -157,6 +172,7 @@ export class QueueService {
       method,
       ...(transactionId ? { transactionId } : {}),
       ...(confirmedBy ? { confirmedBy } : {}),
+      ...(familyMemberId ? { familyMemberId } : {}),
       ...(input.notes ? { notes: input.notes } : {}),
       bufferedPid: pid !== null,
     });

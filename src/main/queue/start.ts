@@ -28,6 +28,7 @@ export interface QueueOptions {
   events: EventHub;
   log: Logger;
   takePid: (captureSessionId: string) => PidBlock | null;
+  returnPid?: (captureSessionId: string, pid: PidBlock) => void;
 }
 
 export interface RunningQueue {
@@ -62,7 +63,7 @@ export function portalSetup(settings: Settings, simulatorUrl: string | null) {
  * Start the queue side: the portal client (or, in training, the simulator it talks to), the sync
  * engine, the registration watchdog and the queue service behind the contract's queue calls.
  */
-export async function startQueue({ settings, mode, dataDir, db, health, events, log, takePid }: QueueOptions): Promise<RunningQueue> {
+export async function startQueue({ settings, mode, dataDir, db, health, events, log, takePid, returnPid }: QueueOptions): Promise<RunningQueue> {
   let simulator: PortalSimulator | null = null;
   if (mode === 'training') {
     const lifetimeMinutes = settings.training.portalLifetimeMinutes ?? settings.watchdog.lifetimeMinutes;
@@ -93,6 +94,7 @@ export async function startQueue({ settings, mode, dataDir, db, health, events, 
     pidKey: loadOrCreateKey(dataDir, 'pid-vault'),
     hospital: setup.hospital,
     takePid,
+    ...(returnPid ? { returnPid } : {}),
     pidHoldMs: settings.capture.pidHoldMinutes * 60_000,
     log: log.scope('queue'),
     nudge: () => engine.nudge(),
@@ -100,7 +102,7 @@ export async function startQueue({ settings, mode, dataDir, db, health, events, 
     portalLink: () => engine.portalLink,
   });
   const watchdog = new RegistrationWatchdog(
-    { db, client, log: log.scope('watchdog'), portalDown: () => engine.breaker.state === 'open', onChange: emitChanged },
+    { db, client, log: log.scope('watchdog'), portalDown: () => engine.breaker.state === 'open', holdsLease: () => engine.holdLease(), onChange: emitChanged },
     settings.watchdog.pollSeconds * 1000,
   );
 

@@ -27,6 +27,8 @@ export function openDatabase({ file, log, busyTimeoutMs = 5_000, readonly = fals
     if (!readonly) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // Deleted content (a PID block once sent) is overwritten with zeros, not left in free pages.
+    db.pragma('secure_delete = ON');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new StoreError('corrupt', `database ${file} failed its integrity check: ${String(check).slice(0, 200)}`, { file });
     if (!readonly) {

@@ -10,7 +10,7 @@ import type { StoredPayload } from '../queue/payload';
 import { guarded, inTransaction, type Db } from '../storage/database';
 import { openPid } from '../storage/pid-vault';
 import { appendAudit } from '../storage/sql/audit';
-import { claimDue, expirePids, makeAllDue, markNeedsAction, markRegistered, markRetry, nextDueAt, pendingCount, recordAttempt, type DueEntry } from '../storage/sql/queue';
+import { claimDue, expirePids, makeAllDue, markNeedsAction, markRegistered, markRetry, nextDueAt, pendingCount, recordAttempt, setState, type DueEntry } from '../storage/sql/queue';
 import { fullJitter } from './backoff';
 import { CircuitBreaker } from './breaker';
 import { classify } from './classify';
@@ -25,6 +25,8 @@ export interface SyncSettings {
   maxProbeMs: number;
   /** How long the portal keeps an unattended registration (the watchdog's deadline). */
   lifetimeMs: number;
+  /** The sync lease's lifetime; renewed every third of it while the engine works. */
+  leaseTtlMs?: number;
 }
 
 export interface SyncDeps {
@@ -45,7 +47,7 @@ export interface SyncDeps {
 export type PortalLinkState = 'online' | 'offline' | 'probing' | 'unknown';
 
 const m = (key: string, params: Message['params'] = {}): Message => ({ key, params });
-const LEASE_TTL_MS = 30_000;
+const DEFAULT_LEASE_TTL_MS = 30_000;
 
 /**
  * Delivers the outbox: due entries in priority order with bounded concurrency, each exactly once
@@ -62,9 +64,15 @@ export class SyncEngine {
   private ticking: Promise<void> | null = null;
   private link: PortalLinkState = 'unknown';
   private lastStateReported: string | null = null;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private leased = false;
 
   constructor(private readonly deps: SyncDeps) {
     this.breaker = new CircuitBreaker({ threshold: deps.settings.breakerThreshold, probeMs: deps.settings.probeMs, maxProbeMs: deps.settings.maxProbeMs });
+  }
+
+  private get leaseTtl(): number {
+    return this.deps.settings.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
   }
 
   get portalLink(): PortalLinkState {
@@ -81,7 +89,32 @@ export class SyncEngine {
     clearTimeout(this.timer);
     await this.ticking;
     await Promise.all(this.inFlight.values());
+    clearInterval(this.leaseTimer);
+    this.leaseTimer = undefined;
     guarded(this.deps.db, () => releaseLease(this.deps.db, this.holder));
+    this.leased = false;
+  }
+
+  /**
+   * Take or renew the data directory's sync lease. While this engine works (deliveries in flight,
+   * or the app's loop running) a timer keeps renewing it, so a long delivery can never outlive it
+   * and let a second engine send the same entry.
+   */
+  holdLease(): boolean {
+    const { db } = this.deps;
+    this.leased = guarded(db, () => acquireLease(db, this.holder, this.leaseTtl, this.now()));
+    if (this.leased && !this.leaseTimer) {
+      this.leaseTimer = setInterval(() => {
+        if (!this.running && this.inFlight.size === 0) {
+          clearInterval(this.leaseTimer);
+          this.leaseTimer = undefined;
+          return;
+        }
+        if (!guarded(db, () => acquireLease(db, this.holder, this.leaseTtl, this.now()))) this.deps.log.error('sync lease lost while working (was this process frozen?)');
+      }, this.leaseTtl / 3);
+      this.leaseTimer.unref?.();
+    }
+    return this.leased;
   }
 
   /** Something new to send, or the operator pressed "retry now": look at once. */
@@ -106,9 +139,10 @@ export class SyncEngine {
   private async startPass(): Promise<{ work: Promise<void>[]; leased: boolean }> {
     const { db } = this.deps;
     const now = this.now();
-    if (!guarded(db, () => acquireLease(db, this.holder, LEASE_TTL_MS, now))) return { work: [], leased: false };
+    if (!this.holdLease()) return { work: [], leased: false };
     const expired = inTransaction(db, () => expirePids(db, now.toISOString(), m('sync.reason.pidExpired')));
     if (expired.length) {
+      this.scrubFreedPages();
       this.deps.log.info(`${expired.length} buffered PID block(s) expired; those entries need the patient verified again`);
       this.changed();
     }
@@ -175,18 +209,25 @@ export class SyncEngine {
             markNeedsAction(db, entry.outboxId, failure, this.iso());
             appendAudit(db, { actor: 'sync', action: 'needs-action', subject: entry.registrationId, detail: { reason: failure.key } }, this.iso());
           });
+          if (entry.pid) this.scrubFreedPages();
           this.changed();
           return;
         }
       }
       const registration = await client.createRegistration({ ...payload.request, clientReference: entry.registrationId }, entry.outboxId);
       const registeredAt = this.now();
+      const at = registeredAt.toISOString();
       const expiresAt = registration.expiresAt ?? new Date(registeredAt.getTime() + this.deps.settings.lifetimeMs).toISOString();
       inTransaction(db, () => {
-        recordAttempt(db, { outboxId: entry.outboxId, at: registeredAt.toISOString(), outcome: 'registered', httpStatus: 201, durationMs: this.since(started) });
-        markRegistered(db, entry.outboxId, { portalRef: registration.registrationId, portalNumber: registration.registrationNumber, portalStatus: registration.status, registeredAt: registeredAt.toISOString(), expiresAt }, registeredAt.toISOString());
-        appendAudit(db, { actor: 'sync', action: 'registered', subject: entry.registrationId, detail: { number: registration.registrationNumber, attempts: entry.attempts } }, registeredAt.toISOString());
+        recordAttempt(db, { outboxId: entry.outboxId, at, outcome: 'registered', httpStatus: 201, durationMs: this.since(started) });
+        markRegistered(db, entry.outboxId, { portalRef: registration.registrationId, portalNumber: registration.registrationNumber, portalStatus: registration.status, registeredAt: at, expiresAt }, at);
+        appendAudit(db, { actor: 'sync', action: 'registered', subject: entry.registrationId, detail: { number: registration.registrationNumber, attempts: entry.attempts } }, at);
+        // A resend after a long outage can find the first delivery already cancelled by the portal: raise it now.
+        if (registration.status === 'cancelled' && setState(db, entry.registrationId, 'cancelled-by-portal', at, { from: ['registered'] })) {
+          appendAudit(db, { actor: 'sync', action: 'cancelled-by-portal', subject: entry.registrationId, detail: { number: registration.registrationNumber, reason: registration.cancelledReason ?? null } }, at);
+        }
       });
+      if (payload.buffered === null && entry.pid) this.scrubFreedPages();
       this.breaker.recordSuccess();
       this.link = 'online';
       this.report('network', { status: 'ok', messageKey: 'health.message.networkOk' });
@@ -229,9 +270,22 @@ export class SyncEngine {
       db.prepare('UPDATE outbox SET pid_ciphertext = NULL, pid_iv = NULL, pid_tag = NULL, pid_expires_at = NULL, updated_at = ? WHERE id = ?').run(this.iso(), entry.outboxId);
       appendAudit(db, { actor: 'sync', action: 'verified-buffered', subject: entry.registrationId, detail: { mode: buffered.authMode } }, this.iso());
     });
+    this.scrubFreedPages();
     payload.request = done.request;
     payload.buffered = null;
     return null;
+  }
+
+  /**
+   * A PID block was just deleted: with secure_delete its old pages are zeroed in the database file,
+   * and this truncates the WAL so no copy stays in the log either.
+   */
+  private scrubFreedPages(): void {
+    try {
+      this.deps.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      this.deps.log.warn('could not checkpoint the WAL after deleting a PID block', error instanceof Error ? error.message : error);
+    }
   }
 
   private fail(entry: DueEntry, error: unknown, started: Date): void {
@@ -249,6 +303,7 @@ export class SyncEngine {
         markRetry(db, entry.outboxId, new Date(this.now().getTime() + delay).toISOString(), verdict.reason, at);
       }
     });
+    if (verdict.action === 'needs-action' && entry.pid) this.scrubFreedPages();
     if (verdict.link === 'state') this.reportState(false);
     else if (verdict.breaker) {
       this.reportFailure(verdict.link);
@@ -292,6 +347,7 @@ export class SyncEngine {
 
   private msUntilNextWork(): number {
     const now = this.now().getTime();
+    if (!this.leased) return 5_000; // another engine is sending from this data directory
     if (this.breaker.state === 'open') return Math.max(50, this.breaker.nextProbeAt - now);
     if (this.inFlight.size >= this.deps.settings.concurrency) return 60_000; // a finishing delivery looks again
     const next = guarded(this.deps.db, () => nextDueAt(this.deps.db, [...this.inFlight.keys()]));

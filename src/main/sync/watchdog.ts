@@ -11,6 +11,8 @@ export interface WatchdogDeps {
   log: Logger;
   /** Skip polling while the portal is known to be down. */
   portalDown: () => boolean;
+  /** Only the engine holding the data directory's sync lease watches (one watchdog per desk). */
+  holdsLease: () => boolean;
   onChange?: () => void;
   /** A registration the portal cancelled: raise it at once. */
   onCancelled?: (registrationId: string) => void;
@@ -56,7 +58,7 @@ export class RegistrationWatchdog {
 
   private async poll(): Promise<number> {
     const { db, client, log } = this.deps;
-    if (this.deps.portalDown()) return 0;
+    if (this.deps.portalDown() || !this.deps.holdsLease()) return 0;
     let cancelled = 0;
     for (const registration of guarded(db, () => watched(db))) {
       let status: string;
@@ -72,14 +74,18 @@ export class RegistrationWatchdog {
       }
       if (status === registration.portal_status) continue;
       const at = (this.deps.now?.() ?? new Date()).toISOString();
-      inTransaction(db, () => {
+      const raised = inTransaction(db, () => {
         updatePortalStatus(db, registration.id, status, at);
         if (status === 'cancelled') {
-          setState(db, registration.id, 'cancelled-by-portal', at);
+          // Only a registration still registered here: never one already re-submitted or resolved.
+          if (!setState(db, registration.id, 'cancelled-by-portal', at, { from: ['registered'] })) return false;
           appendAudit(db, { actor: 'watchdog', action: 'cancelled-by-portal', subject: registration.id, detail: { number: registration.portal_number, reason: reason ?? null } }, at);
-        } else appendAudit(db, { actor: 'watchdog', action: 'portal-status', subject: registration.id, detail: { status } }, at);
+          return true;
+        }
+        appendAudit(db, { actor: 'watchdog', action: 'portal-status', subject: registration.id, detail: { status } }, at);
+        return false;
       });
-      if (status === 'cancelled') {
+      if (raised) {
         cancelled++;
         log.warn(`portal cancelled registration ${registration.portal_number} (${registration.id.slice(0, 8)})`);
         this.deps.onCancelled?.(registration.id);

@@ -90,6 +90,8 @@ export const VerificationInput = z.strictObject({
   transactionId: z.string().max(64).optional(),
   /** For `none-confirmed`: who confirmed continuing without biometrics. */
   confirmedBy: z.string().trim().max(80).optional(),
+  /** For `family-member`: the beneficiary id of the relative on the same card whose biometric was captured. */
+  familyMemberId: z.string().trim().regex(/^[A-Za-z0-9-]{6,24}$/).optional(),
 });
 
 export const RegistrationInput = z
@@ -103,6 +105,10 @@ export const RegistrationInput = z
   .refine((r) => r.verification.method !== 'none-confirmed' || !!r.verification.confirmedBy, {
     message: 'continuing without biometrics needs the name of whoever confirmed it',
     path: ['verification', 'confirmedBy'],
+  })
+  .refine((r) => r.verification.method !== 'family-member' || !!r.verification.transactionId || !!r.verification.familyMemberId, {
+    message: "a family member's biometric needs that member's beneficiary id",
+    path: ['verification', 'familyMemberId'],
   });
 export type RegistrationInput = z.input<typeof RegistrationInput>;
 

@@ -46,7 +46,7 @@ export const syncCommand: Command = {
         report();
         return left === 0 ? 0 : 1;
       }
-      const watchdog = new RegistrationWatchdog({ db: store.db, client, log: store.log.scope('watchdog'), portalDown: () => engine.breaker.state === 'open' }, store.settings.watchdog.pollSeconds * 1000);
+      const watchdog = new RegistrationWatchdog({ db: store.db, client, log: store.log.scope('watchdog'), portalDown: () => engine.breaker.state === 'open', holdsLease: () => engine.holdLease() }, store.settings.watchdog.pollSeconds * 1000);
       engine.start();
       watchdog.start();
       writeLine(context.stdout, `syncing ${store.dataDir} to ${client.baseUrl} (Ctrl+C stops)`);

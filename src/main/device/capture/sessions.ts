@@ -126,6 +126,12 @@ export class CaptureSessions {
     return this.now().getTime() - pid.capturedAt.getTime() <= this.deps.holdMs ? pid : null;
   }
 
+  /** A handed-over PID block comes back unused (the registration could not be written). */
+  restorePid(sessionId: string, pid: PidBlock): void {
+    const session = this.sessions.get(sessionId);
+    if (session && !session.pid && this.now().getTime() - pid.capturedAt.getTime() <= this.deps.holdMs) session.pid = pid;
+  }
+
   end(sessionId: string): void {
     const session = this.sessions.get(sessionId);
     if (session) session.pid = null;

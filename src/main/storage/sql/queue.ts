@@ -98,7 +98,10 @@ export function claimDue(db: Db, now: string, limit: number, exclude: readonly s
 /** When the next entry not already being sent becomes due (for the engine's timer). */
 export function nextDueAt(db: Db, exclude: readonly string[] = []): string | null {
   const row = db
-    .prepare(`SELECT MIN(next_attempt_at) AS at FROM outbox WHERE state IN ('queued', 'sending') AND id NOT IN (SELECT value FROM json_each(?))`)
+    .prepare(
+      `SELECT MIN(o.next_attempt_at) AS at FROM outbox o WHERE o.state IN ('queued', 'sending') AND o.id NOT IN (SELECT value FROM json_each(?))
+          AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.patient_id = o.patient_id AND p.seq < o.seq AND p.state IN ('queued', 'sending'))`,
+    )
     .get(JSON.stringify(exclude)) as { at: string | null };
   return row.at;
 }
@@ -139,25 +142,39 @@ export interface PortalAcceptance {
   expiresAt: string;
 }
 
+/*
+ * Every transition names the states it may leave, so a late answer can never overwrite what an
+ * operator or another step decided meanwhile. The sender's transitions leave `sending` only.
+ */
+
 /** Delivered: the outbox entry is done and its PID block deleted in the same statement. */
-export function markRegistered(db: Db, outboxId: string, accepted: PortalAcceptance, at: string): void {
-  db.prepare(`UPDATE outbox SET state = 'done', ${CLEAR_PID}, updated_at = ? WHERE id = ?`).run(at, outboxId);
+export function markRegistered(db: Db, outboxId: string, accepted: PortalAcceptance, at: string): boolean {
+  if (db.prepare(`UPDATE outbox SET state = 'done', ${CLEAR_PID}, updated_at = ? WHERE id = ? AND state = 'sending'`).run(at, outboxId).changes === 0) return false;
   db.prepare(
     `UPDATE registrations SET state = 'registered', portal_ref = ?, portal_number = ?, portal_status = ?, registered_at = ?, expires_at = ?, last_error = NULL, updated_at = ?
-      WHERE id = (SELECT registration_id FROM outbox WHERE id = ?)`,
+      WHERE id = (SELECT registration_id FROM outbox WHERE id = ?) AND state = 'sending'`,
   ).run(accepted.portalRef, accepted.portalNumber, accepted.portalStatus, accepted.registeredAt, accepted.expiresAt, at, outboxId);
+  return true;
 }
 
 /** Not delivered this time: back to queued with its next attempt time and the reason. */
-export function markRetry(db: Db, outboxId: string, nextAttemptAt: string, reason: Message, at: string): void {
-  db.prepare(`UPDATE outbox SET state = 'queued', next_attempt_at = ?, updated_at = ? WHERE id = ?`).run(nextAttemptAt, at, outboxId);
-  db.prepare(`UPDATE registrations SET state = 'queued', last_error = ?, updated_at = ? WHERE id = (SELECT registration_id FROM outbox WHERE id = ?)`).run(JSON.stringify(reason), at, outboxId);
+export function markRetry(db: Db, outboxId: string, nextAttemptAt: string, reason: Message, at: string): boolean {
+  if (db.prepare(`UPDATE outbox SET state = 'queued', next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'sending'`).run(nextAttemptAt, at, outboxId).changes === 0) return false;
+  db.prepare(`UPDATE registrations SET state = 'queued', last_error = ?, updated_at = ? WHERE id = (SELECT registration_id FROM outbox WHERE id = ?) AND state = 'sending'`).run(
+    JSON.stringify(reason),
+    at,
+    outboxId,
+  );
+  return true;
 }
 
 /** A permanent problem the operator must act on; any buffered PID block is deleted. */
-export function markNeedsAction(db: Db, outboxId: string, reason: Message, at: string): void {
-  db.prepare(`UPDATE outbox SET state = 'needs-action', ${CLEAR_PID}, updated_at = ? WHERE id = ?`).run(at, outboxId);
-  db.prepare(`UPDATE registrations SET state = 'needs-action', last_error = ?, updated_at = ? WHERE id = (SELECT registration_id FROM outbox WHERE id = ?)`).run(JSON.stringify(reason), at, outboxId);
+export function markNeedsAction(db: Db, outboxId: string, reason: Message, at: string): boolean {
+  if (db.prepare(`UPDATE outbox SET state = 'needs-action', ${CLEAR_PID}, updated_at = ? WHERE id = ? AND state IN ('sending', 'queued')`).run(at, outboxId).changes === 0) return false;
+  db.prepare(
+    `UPDATE registrations SET state = 'needs-action', last_error = ?, updated_at = ? WHERE id = (SELECT registration_id FROM outbox WHERE id = ?) AND state IN ('sending', 'queued')`,
+  ).run(JSON.stringify(reason), at, outboxId);
+  return true;
 }
 
 /** The portal came back: every queued entry is due now, whatever its backoff said. */
@@ -165,9 +182,12 @@ export function makeAllDue(db: Db, at: string): number {
   return db.prepare(`UPDATE outbox SET next_attempt_at = ? WHERE state = 'queued' AND next_attempt_at > ?`).run(at, at).changes;
 }
 
-/** Buffered PID blocks past their hold time: delete them, and send the entry to the operator. */
+/**
+ * Buffered PID blocks past their hold time, on entries waiting (not in flight: the sender checks
+ * expiry itself): delete them, and send the entry to the operator.
+ */
 export function expirePids(db: Db, at: string, reason: Message): string[] {
-  const expired = db.prepare(`SELECT id FROM outbox WHERE pid_ciphertext IS NOT NULL AND pid_expires_at <= ? AND state IN ('queued', 'sending')`).all(at) as { id: string }[];
+  const expired = db.prepare(`SELECT id FROM outbox WHERE pid_ciphertext IS NOT NULL AND pid_expires_at <= ? AND state = 'queued'`).all(at) as { id: string }[];
   for (const { id } of expired) markNeedsAction(db, id, reason, at);
   return expired.map((e) => e.id);
 }
@@ -203,14 +223,19 @@ export function outboxFor(db: Db, registrationId: string): { id: string; state: 
     | undefined;
 }
 
-/** Retry now: a waiting or needs-action entry goes back to the front of its line. */
+/** Retry now: a waiting or needs-action entry goes back to the front of its line (guarded by state). */
 export function requeueNow(db: Db, registrationId: string, at: string): void {
   db.prepare(`UPDATE outbox SET state = 'queued', next_attempt_at = ?, updated_at = ? WHERE registration_id = ? AND state IN ('queued', 'needs-action')`).run(at, at, registrationId);
   db.prepare(`UPDATE registrations SET state = 'queued', updated_at = ? WHERE id = ? AND state IN ('queued', 'needs-action')`).run(at, registrationId);
 }
 
-export function setState(db: Db, registrationId: string, state: RegistrationState, at: string, extra: { resolvedReason?: string } = {}): void {
-  db.prepare('UPDATE registrations SET state = ?, resolved_reason = COALESCE(?, resolved_reason), updated_at = ? WHERE id = ?').run(state, extra.resolvedReason ?? null, at, registrationId);
+/** Move a registration to `state` only from one of `from`; returns whether it moved. */
+export function setState(db: Db, registrationId: string, state: RegistrationState, at: string, extra: { from: RegistrationState[]; resolvedReason?: string }): boolean {
+  return (
+    db
+      .prepare(`UPDATE registrations SET state = ?, resolved_reason = COALESCE(?, resolved_reason), updated_at = ? WHERE id = ? AND state IN (SELECT value FROM json_each(?))`)
+      .run(state, extra.resolvedReason ?? null, at, registrationId, JSON.stringify(extra.from)).changes > 0
+  );
 }
 
 /** Registered entries the watchdog still follows (the portal has not moved them on). */

@@ -158,3 +158,19 @@ describe('the local store', () => {
     db.close();
   });
 });
+
+describe('start-up with a damaged database', () => {
+  it('names the newest backup and leaves the damaged file alone', async () => {
+    const { openStore } = await import('../../src/main/queue/start');
+    const dir = tempDir();
+    const db = await openStore(dir, silentLogger); // first start: creates and backs up
+    service(db, dir).add(input(0));
+    db.close();
+    const file = join(dir, 'mitra-desk.db');
+    writeFileSync(file, Buffer.alloc(8192, 0x41));
+    const error = await openStore(dir, silentLogger).catch((e: unknown) => e as StoreError);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).message).toMatch(/damaged; the newest backup is .*backups\/mitra-desk-.*\.db$/);
+    expect(readFileSync(file).equals(Buffer.alloc(8192, 0x41))).toBe(true);
+  });
+});

@@ -9,7 +9,7 @@ import type { HealthMonitor } from '../health/monitor';
 import type { Logger } from '../logging/logger';
 import { PortalClient } from '../portal/client';
 import { startPortalSimulator, type PortalSimulator } from '../portal/simulator/server';
-import { backupOnStart, openDatabase, type Db } from '../storage/database';
+import { backupOnStart, latestBackup, openDatabase, type Db } from '../storage/database';
 import { StoreError } from '../storage/errors';
 import { loadOrCreateKey } from '../storage/secrets';
 import { SyncEngine } from '../sync/engine';
@@ -43,7 +43,15 @@ export interface RunningQueue {
 /** Open the database (integrity check, migrations) and back it up: the first thing the app does. */
 export async function openStore(dataDir: string, log: Logger): Promise<Db> {
   const paths = dataPaths(dataDir);
-  const db = openDatabase({ file: paths.database, log: log.scope('store') });
+  let db: Db;
+  try {
+    db = openDatabase({ file: paths.database, log: log.scope('store') });
+  } catch (error) {
+    // A damaged database stays as it is; say where the last good copy is.
+    const backup = error instanceof StoreError && error.problem === 'corrupt' ? latestBackup(paths.backups) : null;
+    if (backup) throw new StoreError('corrupt', `${error instanceof Error ? error.message : String(error)}; the newest backup is ${backup}`, { file: paths.database, backup }, error);
+    throw error;
+  }
   await backupOnStart(db, paths.backups, log.scope('store'));
   return db;
 }

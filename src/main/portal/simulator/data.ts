@@ -33,7 +33,7 @@ export const SIM_STATES: Record<string, { name: string; districts: string[] }> =
 
 const GIVEN_F = ['Sita', 'Geeta', 'Sunita', 'Anita', 'Rekha', 'Pooja', 'Kiran', 'Meena', 'Lalita', 'Savitri', 'Radha', 'Usha'];
 const GIVEN_M = ['Ram', 'Shyam', 'Mohan', 'Suresh', 'Rajesh', 'Manoj', 'Anil', 'Vijay', 'Ramesh', 'Dinesh', 'Arjun', 'Gopal'];
-const FAMILY = ['Kumar', 'Devi', 'Yadav', 'Singh', 'Prasad', 'Sahu', 'Mandal', 'Paswan', 'Verma', 'Patel', 'Nishad', 'Baiga'];
+const FAMILY = ['Kumar', 'Mahto', 'Yadav', 'Singh', 'Prasad', 'Sahu', 'Mandal', 'Paswan', 'Verma', 'Patel', 'Nishad', 'Baiga'];
 const ALPHANUM = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every machine. */

@@ -68,4 +68,5 @@ console.log('\ndraining a backlog to the portal simulator');
 for (const r of [serial, parallel, wide]) {
   console.log(`  ${r.name.padEnd(44)} ${(r.totalMs / 1000).toFixed(2)} s  ${((DRAIN / r.totalMs) * 1000).toFixed(0)} registrations/s  x${(r.totalMs / serial.totalMs).toFixed(2)} of concurrency 1  (${r.accepted}/${DRAIN} delivered)`);
 }
-console.log(`  heap growth over the whole run: ${mb(process.memoryUsage().heapUsed - heapBefore)}; rss ${mb(process.memoryUsage().rss)}`);
+const memory = process.memoryUsage();
+console.log(`  memory after recording ${RECORDS * 2} and draining ${DRAIN * 3}: heap in use ${mb(memory.heapUsed)} (started at ${mb(heapBefore)}), rss ${mb(memory.rss)}`);

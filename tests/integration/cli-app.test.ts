@@ -33,6 +33,9 @@ describe('mitra-desk start / serve', () => {
     await probe.stop();
     const app = await startCli(['serve', '--port', String(port), '--data-dir', dataDir], SERVING);
     expect(Number(app.match[2])).toBe(port);
+    const clash = await runCli(['serve', '--port', String(port), '--data-dir', tempDir()]);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain(`Port ${port} is already in use`);
     expect(await app.stop()).toBe(0);
   });
 

@@ -43,6 +43,7 @@ describe('RDSERVICE answers', () => {
     expect(normaliseInterfacePath('/evil.example:80/capture', 'http', 11100)).toBeNull();
     expect(normaliseInterfacePath('/192.168.1.9:11100/capture', 'http', 11100)).toBeNull();
     expect(normaliseInterfacePath('file:///etc/passwd', 'http', 11100)).toBeNull();
+    expect(normaliseInterfacePath('//evil.example/capture', 'http', 11100)).toBeNull();
     expect(normaliseInterfacePath('', 'http', 11100)).toBeNull();
   });
 

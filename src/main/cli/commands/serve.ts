@@ -15,7 +15,17 @@ export async function serve(context: CommandContext, port: number, dataDirArg: s
     return 1;
   }
   const running = await startApp({ dataDir: resolveDataDir(dataDirArg, env), paths, shell: 'web', env });
-  const host = await startWebHost({ port, rendererDir: paths.rendererDir, dispatch: running.dispatch, events: running.events, log: running.log.scope('web') });
+  let host: Awaited<ReturnType<typeof startWebHost>>;
+  try {
+    host = await startWebHost({ port, rendererDir: paths.rendererDir, dispatch: running.dispatch, events: running.events, log: running.log.scope('web') });
+  } catch (error) {
+    await running.stop();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      writeLine(context.stderr, `Port ${port} is already in use (another Mitra Desk?). Choose another with --port, or 0 for any free port.`);
+      return 1;
+    }
+    throw error;
+  }
   // Listen for the stop signal before announcing the address: whoever reads the line may stop us at once.
   const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());

@@ -27,7 +27,9 @@ export function normaliseInterfacePath(path: string, scheme: RdScheme, port: num
   if (hostPrefixed) return new URL(`${scheme}://${hostPrefixed[1]}${hostPrefixed[2] ?? '/'}`).toString();
   // `/evil.example:80/capture` names another host: refuse rather than treat it as a path.
   if (HOST_LIKE_PREFIX.test(raw)) return null;
-  return new URL(raw.startsWith('/') ? raw : `/${raw}`, `${scheme}://127.0.0.1:${port}`).toString();
+  // `//host/path` is protocol-relative: whatever it resolves to must still be this computer.
+  const url = new URL(raw.startsWith('/') ? raw : `/${raw}`, `${scheme}://127.0.0.1:${port}`);
+  return isLoopbackUrl(url) ? url.toString() : null;
 }
 
 /** Parse an RDSERVICE answer. Interfaces are matched on `id`, never on position. */

@@ -7,15 +7,11 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { isCallName, isEventName } from '../shared/contract';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type MitraBridge } from '../shared/contract/transport';
 import type { Envelope } from '../shared/contract/errors';
-
-const refused = (name: string): Envelope => ({
-  ok: false,
-  error: { code: 'unknown_call', message: `not in the contract: ${name}`, messageKey: 'errors.unknown_call', params: {} },
-});
+import { errorEnvelope } from '../shared/errors';
 
 const bridge: MitraBridge = {
   call(name, request) {
-    if (!isCallName(name)) return Promise.resolve(refused(String(name)));
+    if (!isCallName(name)) return Promise.resolve(errorEnvelope('unknown_call', `not in the contract: ${String(name)}`));
     return ipcRenderer.invoke(IPC_CALL_CHANNEL, name, request) as Promise<Envelope>;
   },
   on(name, listener) {

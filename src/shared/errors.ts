@@ -1,4 +1,4 @@
-import type { ErrorInfo } from './contract/errors';
+import type { Envelope, ErrorInfo } from './contract/errors';
 import type { MessageParams } from './contract/common';
 
 /**
@@ -25,4 +25,9 @@ export class MitraError extends Error {
   static fromInfo(info: ErrorInfo): MitraError {
     return new MitraError(info.code, info.message, { messageKey: info.messageKey, params: info.params });
   }
+}
+
+/** A failed call as every transport returns it. */
+export function errorEnvelope(code: string, message: string, params: MessageParams = {}): Envelope {
+  return { ok: false, error: new MitraError(code, message, { params }).toInfo() };
 }

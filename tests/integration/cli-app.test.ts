@@ -53,7 +53,7 @@ describe('mitra-desk start / serve', () => {
     expect(unknown.stderr).toContain('Unknown command: frobnicate');
     const badPort = await runCli(['serve', '--port', 'eighty']);
     expect(badPort.code).toBe(2);
-    expect(badPort.stderr).toContain('--port must be a number');
+    expect(badPort.stderr).toContain('--port must be a whole number from 0 to 65535');
     const badFlag = await runCli(['serve', '--colour']);
     expect(badFlag.code).toBe(2);
     const help = await runCli(['--help']);

@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import selfsigned from 'selfsigned';
 import { parseDeviceInfo, readCertificate } from '../../src/main/device/rd/device-info';
-import { KNOWN_ERROR_CODES, meaningOf, RdCaptureError } from '../../src/main/device/rd/error-codes';
+import { KNOWN_ERROR_CODES, meaningOf } from '../../src/main/device/rd/error-codes';
 import { parsePidData } from '../../src/main/device/rd/pid-data';
 import { toPidOptionsXml } from '../../src/main/device/rd/pid-options';
 import { normaliseInterfacePath, parseRdService } from '../../src/main/device/rd/service';
@@ -140,11 +140,10 @@ describe('errCode meanings', () => {
   it('maps every code of the table, and negative vendor codes, to guidance in both languages', () => {
     expect(KNOWN_ERROR_CODES.sort()).toEqual(['210', '700', '710', '720', '730', '740', '750', '760', '770', '999']);
     for (const code of [...KNOWN_ERROR_CODES, '-1509', '-1', 'E42']) {
-      const error = new RdCaptureError(code, 'detail');
-      expect(error.params.code).toBe(code);
+      const { messageKey } = meaningOf(code);
       for (const language of ['en', 'hi'] as const) {
-        const text = translate(language, error.messageKey, error.params);
-        expect(text).not.toBe(error.messageKey);
+        const text = translate(language, messageKey, { code, info: 'detail' });
+        expect(text).not.toBe(messageKey);
         expect(text.length).toBeGreaterThan(20);
       }
     }

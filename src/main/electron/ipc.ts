@@ -1,6 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/contract/transport';
-import { ContractErrorCode, type Envelope } from '../../shared/contract/errors';
+import { ContractErrorCode } from '../../shared/contract/errors';
+import { errorEnvelope } from '../../shared/errors';
 import type { Dispatch } from '../contract/dispatch';
 import type { EventHub } from '../contract/events';
 import type { Logger } from '../logging/logger';
@@ -37,17 +38,12 @@ export function isTrustedSender(event: SenderEvent, windows: () => WebContents[]
   }
 }
 
-const forbidden: Envelope = {
-  ok: false,
-  error: { code: ContractErrorCode.forbidden, message: 'sender not allowed', messageKey: 'errors.forbidden', params: {} },
-};
-
 /** Wire the whole contract onto one IPC channel and push events to our windows. Returns an undo. */
 export function registerIpc({ ipcMain, dispatch, events, log, windows }: IpcOptions): () => void {
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, name: unknown, payload: unknown) => {
     if (!isTrustedSender(event, windows)) {
       log.warn('refused IPC call from an untrusted sender', { url: event.senderFrame?.url ?? '(gone)' });
-      return forbidden;
+      return errorEnvelope(ContractErrorCode.forbidden, 'sender not allowed');
     }
     return dispatch(name, payload, { transport: 'ipc' });
   });

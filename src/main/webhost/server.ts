@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER } from '../../shared/contract/transport';
 import { ContractErrorCode, type Envelope } from '../../shared/contract/errors';
+import { errorEnvelope } from '../../shared/errors';
 import type { Dispatch } from '../contract/dispatch';
 import type { EventHub } from '../contract/events';
 import type { Logger } from '../logging/logger';
@@ -45,7 +46,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       log.error('web host request failed', error);
-      if (!res.headersSent) sendJson(res, 500, errorEnvelope(ContractErrorCode.internal, 'internal error'));
+      if (!res.headersSent) sendJson(res, 500, refusal(ContractErrorCode.internal, 'internal error'));
       else res.destroy();
     });
   });
@@ -54,7 +55,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isLoopbackHost(req.headers.host, port)) {
-      sendJson(res, 403, errorEnvelope(ContractErrorCode.forbidden, 'host not allowed'));
+      sendJson(res, 403, refusal(ContractErrorCode.forbidden, 'host not allowed'));
       return;
     }
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
@@ -76,13 +77,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   function authorised(req: IncomingMessage, res: ServerResponse): boolean {
     const given = req.headers[TOKEN_HEADER];
     if (!tokensMatch(token, typeof given === 'string' ? given : undefined)) {
-      sendJson(res, 401, errorEnvelope(ContractErrorCode.forbidden, 'missing or wrong token'));
+      sendJson(res, 401, refusal(ContractErrorCode.forbidden, 'missing or wrong token'));
       return false;
     }
     // A browser sends Origin on cross-site requests; only our own page may call.
     const origin = req.headers.origin;
     if (origin !== undefined && !isLoopbackOrigin(origin, port)) {
-      sendJson(res, 403, errorEnvelope(ContractErrorCode.forbidden, 'origin not allowed'));
+      sendJson(res, 403, refusal(ContractErrorCode.forbidden, 'origin not allowed'));
       return false;
     }
     return true;
@@ -95,19 +96,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (!authorised(req, res)) return;
     if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
-      sendJson(res, 415, errorEnvelope(ContractErrorCode.invalidRequest, 'content-type must be application/json'));
+      sendJson(res, 415, refusal(ContractErrorCode.invalidRequest, 'content-type must be application/json'));
       return;
     }
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === null) {
-      sendJson(res, 413, errorEnvelope(ContractErrorCode.invalidRequest, 'request too large'));
+      sendJson(res, 413, refusal(ContractErrorCode.invalidRequest, 'request too large'));
       return;
     }
     let payload: unknown;
     try {
       payload = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch {
-      sendJson(res, 400, errorEnvelope(ContractErrorCode.invalidRequest, 'body is not JSON'));
+      sendJson(res, 400, refusal(ContractErrorCode.invalidRequest, 'body is not JSON'));
       return;
     }
     sendJson(res, 200, await dispatch(name, payload, { transport: 'web' }));
@@ -169,8 +170,9 @@ function isLoopbackOrigin(origin: string, port: number): boolean {
   }
 }
 
-function errorEnvelope(code: string, message: string): Envelope {
-  return { ok: false, error: { code, message, messageKey: `errors.${code}`, params: { detail: message } } };
+/** The web host's own refusals carry their reason as `detail` (errors.invalid_request shows it). */
+function refusal(code: string, message: string): Envelope {
+  return errorEnvelope(code, message, { detail: message });
 }
 
 function sendJson(res: ServerResponse, status: number, body: Envelope): void {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { startApp } from '../../app/start';
 import { resolveDataDir } from '../../config/paths';
 import { startWebHost } from '../../webhost/server';
-import { parseCommandArgs, parsePort, writeLine, type Command, type CommandContext } from '../command';
+import { parseCommandArgs, writeLine, type Command, type CommandContext } from '../command';
+import { parseIntOption } from '../output';
 
 export const SERVING_PREFIX = 'Mitra Desk is serving at';
 
@@ -44,6 +45,6 @@ export const serveCommand: Command = {
   usage: 'mitra-desk serve [--port N] [--data-dir DIR]',
   async run(context) {
     const { values } = parseCommandArgs(context.argv, { port: { type: 'string' } });
-    return serve(context, parsePort(values.port, 0), values['data-dir']);
+    return serve(context, parseIntOption('port', values.port, 0, 0, 65_535), values['data-dir']);
   },
 };

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parseCommandArgs, parsePort, writeLine, type Command, type CommandContext } from '../command';
+import { parseCommandArgs, writeLine, type Command, type CommandContext } from '../command';
 import { serve } from './serve';
+import { parseIntOption } from '../output';
 
 /** How long Electron must stay up before we call the start a success. */
 const SETTLE_MS = 4_000;
@@ -58,7 +59,7 @@ export const startCommand: Command = {
   usage: 'mitra-desk start [--port N] [--data-dir DIR]   (the port is for the browser fallback)',
   async run(context) {
     const { values } = parseCommandArgs(context.argv, { port: { type: 'string' } });
-    const port = parsePort(values.port, 0);
+    const port = parseIntOption('port', values.port, 0, 0, 65_535);
     if (values['data-dir']) context.env.MITRA_DESK_DATA_DIR = values['data-dir'];
     const electron = await startElectron(context);
     if (electron.ok) return electron.exitCode;

@@ -1,5 +1,3 @@
-import { MitraError } from '../../../shared/errors';
-
 /**
  * What the operator should do about a CAPTURE errCode. `finger` problems are the patient's finger
  * and count as an attempt; `device` problems are the scanner or its service and do not.
@@ -35,19 +33,4 @@ export function meaningOf(errCode: string): RdErrorMeaning {
   if (known) return { code, ...known };
   if (/^-\d+$/.test(code)) return { code, category: 'device', messageKey: 'rd.error.vendor' };
   return { code, category: 'device', messageKey: 'rd.error.unknown' };
-}
-
-/** A non-zero errCode as a typed error the UI can translate (`params.code`, `params.info`). */
-export class RdCaptureError extends MitraError {
-  readonly category: RdErrorCategory;
-
-  constructor(errCode: string, errInfo: string) {
-    const meaning = meaningOf(errCode);
-    super(`rd_err_${meaning.code.replace(/[^\w-]/g, '_')}`, `RD service errCode ${meaning.code}: ${errInfo || 'no detail'}`, {
-      messageKey: meaning.messageKey,
-      params: { code: meaning.code, info: errInfo.slice(0, 200) },
-    });
-    this.name = 'RdCaptureError';
-    this.category = meaning.category;
-  }
 }

@@ -31,8 +31,3 @@ export function upsertPatient(db: Db, patient: PatientRecord, aadhaar: AadhaarTr
   ).run(id, patient.beneficiaryId, patient.state, ...values, aadhaar?.last4 ?? null, aadhaar?.hmac ?? null, at, at);
   return id;
 }
-
-/** Patients whose Aadhaar matches, by keyed hash (the number itself is never stored). */
-export function patientsByAadhaar(db: Db, hmac: string): { id: string; name: string; beneficiaryId: string }[] {
-  return db.prepare('SELECT id, name, beneficiary_id AS beneficiaryId FROM patients WHERE aadhaar_hmac = ?').all(hmac) as { id: string; name: string; beneficiaryId: string }[];
-}

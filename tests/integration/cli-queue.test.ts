@@ -87,7 +87,7 @@ describe('mitra-desk queue and sync', () => {
 describe('synthetic beneficiaries', () => {
   it('are deterministic for a seed and carry Verhoeff-valid synthetic Aadhaar numbers', async () => {
     const { generateFamilies } = await import('../../src/main/portal/simulator/data');
-    const { verhoeffValid } = await import('../../src/shared/contract/queue');
+    const { verhoeffValid } = await import('../../src/shared/aadhaar/verhoeff');
     const a = registrableMembers(generateFamilies(42));
     const b = registrableMembers(generateFamilies(42));
     expect(a.map((m) => m.beneficiaryId)).toEqual(b.map((m) => m.beneficiaryId));

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { maskAadhaar, redactText, redactValue } from '../../src/main/logging/redact';
+import { redactText, redactValue } from '../../src/main/logging/redact';
+
+const maskAadhaar = redactText;
 
 describe('redaction before a log line is written', () => {
   it('masks 12-digit Aadhaar-like numbers in any grouping and keeps the last 4', () => {
@@ -16,9 +18,16 @@ describe('redaction before a log line is written', () => {
     expect(maskAadhaar('आधार २३४५ ६७८९ ०१२३')).toBe('आधार XXXX XXXX ०१२३');
   });
 
-  it('leaves numbers that are not 12 digits alone (timestamps, mobiles, ids)', () => {
+  it('masks the separators the first rule missed: slash, comma, underscore, double spaces, spaced dashes, zero-width spaces', () => {
+    for (const typed of ['2345/6789/0123', '2345,6789,0123', '2345_6789_0123', '2345  6789  0123', '2345 - 6789 - 0123', '2345\u200B6789\u200B0123', '2345\u20136789\u20130123', '2\u200B3\u200B4\u200B5 6789 0123'])
+      expect(maskAadhaar(`note ${typed} end`)).toBe('note XXXX XXXX 0123 end');
+    // A number running on past 12 digits behind a separator is masked too: over-masking is the safe side.
+    expect(maskAadhaar('2345 6789 0123 5')).toBe('XXXX XXXX 1235');
+  });
+
+  it('leaves numbers that are not Aadhaar-like alone (timestamps, mobiles, ids)', () => {
     expect(maskAadhaar('at 1763924400000 from 9876543210, id 12345')).toBe('at 1763924400000 from 9876543210, id 12345');
-    expect(maskAadhaar('2345 6789 01234')).toBe('2345 6789 01234');
+    expect(maskAadhaar('bed 12, ward 4, 25/11/2026 10:30')).toBe('bed 12, ward 4, 25/11/2026 10:30');
   });
 
   it('strips a whole PID block, its parts, and PID fields in JSON', () => {

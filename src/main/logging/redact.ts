@@ -1,13 +1,10 @@
 /**
  * Privacy filter applied to every log line before it is written (Aadhaar Act and Authentication
- * Regulations): no full Aadhaar number and no PID block may reach a log.
+ * Regulations): no full Aadhaar number and no PID block may reach a log. Aadhaar-like numbers are
+ * masked by the same rule as free text in the contract (src/shared/aadhaar/mask.ts).
  */
+import { maskAadhaarLike } from '../../shared/aadhaar/mask';
 
-/**
- * 12 digits in any script (Devanagari too), each optionally followed by one separator (space,
- * no-break space, hyphen, dot), not part of a longer number. Over-masking is the safe side.
- */
-const AADHAAR_LIKE = /(?<!\p{Nd})(?:\p{Nd}[\s.\u00A0-]?){11}\p{Nd}(?!\p{Nd})/gu;
 /** A whole PID block, or a truncated one running to the end of the text; raw or HTML-escaped. */
 const PID_DATA = /(?:<|&lt;)PidData\b[\s\S]*?(?:(?:<|&lt;)\/PidData\s*(?:>|&gt;)|$)/gi;
 /** Parts of a PID block that may travel on their own. */
@@ -34,12 +31,8 @@ const LONG_BASE64 = /(?:[A-Za-z0-9+/_-]{40,}={0,2}(?:\r?\n|\\r?\\n)){2,}[A-Za-z0
 
 export const REDACTED = '[redacted]';
 
-export function maskAadhaar(text: string): string {
-  return text.replace(AADHAAR_LIKE, (match) => `XXXX XXXX ${[...match.replace(/[\s.\u00A0-]/g, '')].slice(-4).join('')}`);
-}
-
 export function redactText(text: string): string {
-  return maskAadhaar(
+  return maskAadhaarLike(
     text
       .replace(PID_DATA, `<PidData ${REDACTED}/>`)
       .replace(PID_PARTS, (_m, tag: string) => `<${tag} ${REDACTED}/>`)
@@ -51,8 +44,8 @@ export function redactText(text: string): string {
 /** Redact any value a logger may receive: strings, errors, arrays and plain objects, to a depth. */
 export function redactValue(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
   if (typeof value === 'string') return redactText(value);
-  if (typeof value === 'number' && Number.isInteger(value) && String(value).length === 12) return maskAadhaar(String(value));
-  if (typeof value === 'bigint') return maskAadhaar(String(value));
+  if (typeof value === 'number' && Number.isInteger(value) && String(value).length === 12) return maskAadhaarLike(String(value));
+  if (typeof value === 'bigint') return maskAadhaarLike(String(value));
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return '[circular]';
   seen.add(value);

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { maskAadhaarLike } from '../aadhaar/mask';
+import { hasAadhaarShape, isAadhaarNumber, normaliseAadhaar } from '../aadhaar/number';
+import { verhoeffValid } from '../aadhaar/verhoeff';
 import { Message } from './common';
 
 /**
@@ -19,65 +22,38 @@ export type VerificationMethod = z.infer<typeof VerificationMethod>;
 
 const StateCode = z.string().regex(/^[A-Z]{2}$/, 'two capital letters, like BR');
 
-/** Verhoeff check used by Aadhaar numbers: catches every single-digit error and adjacent swap. */
-const D = [
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-  [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
-  [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
-  [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
-  [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
-  [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
-  [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
-  [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
-  [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
-  [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
-];
-const P = [
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-  [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
-  [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
-  [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
-  [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
-  [4, 2, 8, 6, 5, 7, 3, 9, 1, 0],
-  [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
-  [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
-];
-
-const INV = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9];
-
-/** The digit that makes `digits + d` Verhoeff-valid (for synthetic test data). */
-export function verhoeffCheckDigit(digits: string): string {
-  let c = 0;
-  const reversed = digits.split('').reverse();
-  for (let i = 0; i < reversed.length; i++) c = D[c]![P[(i + 1) % 8]![Number(reversed[i])]!]!;
-  return String(INV[c]);
-}
-
-export function verhoeffValid(digits: string): boolean {
-  let c = 0;
-  const reversed = digits.split('').reverse();
-  for (let i = 0; i < reversed.length; i++) c = D[c]![P[i % 8]![Number(reversed[i])]!]!;
-  return c === 0;
-}
-
-/** A full Aadhaar number as typed: 12 digits (spaces allowed), not starting 0 or 1, Verhoeff-valid. */
+/**
+ * A full Aadhaar number as typed: 12 digits in any Indian script or full width, separators allowed,
+ * not starting 0 or 1, Verhoeff-valid. Only its last 4 digits are ever kept (see QueueService).
+ */
 export const AadhaarNumber = z
   .string()
-  .transform((value) => value.replace(/[\s-]/g, ''))
-  .refine((value) => /^[2-9]\d{11}$/.test(value), 'an Aadhaar number has 12 digits and does not start with 0 or 1')
-  .refine((value) => verhoeffValid(value), 'this Aadhaar number has a typing mistake (check digit does not match)');
+  .max(40)
+  .transform(normaliseAadhaar)
+  .refine(hasAadhaarShape, { message: 'an Aadhaar number has 12 digits and does not start with 0 or 1', abort: true })
+  .refine(verhoeffValid, 'this Aadhaar number has a typing mistake (check digit does not match)');
+
+/** Free text an operator types: trimmed, bounded, and any Aadhaar-like number in it masked to its last 4 digits. */
+const FreeText = (min: number, max: number) => z.string().trim().min(min).max(max).transform(maskAadhaarLike);
+
+/** An id typed by hand must not be a full Aadhaar number in disguise: that would be stored and sent in full. */
+const BeneficiaryId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-]{6,24}$/, '6-24 letters, digits or hyphens')
+  .refine((value) => !isAadhaarNumber(value), 'this is an Aadhaar number, not a PM-JAY id: type it in the Aadhaar field');
 
 export const PatientInput = z.strictObject({
   /** PM-JAY beneficiary id from the portal's search. */
-  beneficiaryId: z.string().trim().regex(/^[A-Za-z0-9-]{6,24}$/, '6-24 letters, digits or hyphens'),
-  name: z.string().trim().min(1).max(120),
+  beneficiaryId: BeneficiaryId,
+  name: FreeText(1, 120),
   gender: z.enum(['F', 'M', 'T']).optional(),
   yearOfBirth: z.int().min(1900).max(2100).optional(),
   mobile: z.string().regex(/^[6-9]\d{9}$/, 'a 10-digit Indian mobile number').optional(),
   state: StateCode,
-  district: z.string().trim().max(80).optional(),
-  familyId: z.string().trim().max(40).optional(),
-  /** Only to derive the last 4 digits and a keyed hash: the full number is never stored. */
+  district: FreeText(0, 80).optional(),
+  familyId: FreeText(0, 40).optional(),
+  /** Only to derive the last 4 digits: the full number is never stored, logged or sent. */
   aadhaar: AadhaarNumber.optional(),
 });
 export type PatientInput = z.input<typeof PatientInput>;
@@ -89,9 +65,9 @@ export const VerificationInput = z.strictObject({
   /** The portal's transaction id when verification already happened online. */
   transactionId: z.string().max(64).optional(),
   /** For `none-confirmed`: who confirmed continuing without biometrics. */
-  confirmedBy: z.string().trim().max(80).optional(),
+  confirmedBy: FreeText(0, 80).optional(),
   /** For `family-member`: the beneficiary id of the relative on the same card whose biometric was captured. */
-  familyMemberId: z.string().trim().regex(/^[A-Za-z0-9-]{6,24}$/).optional(),
+  familyMemberId: BeneficiaryId.optional(),
 });
 
 export const RegistrationInput = z
@@ -100,7 +76,7 @@ export const RegistrationInput = z
     patient: PatientInput,
     admittedAt: z.iso.datetime({ offset: true }),
     verification: VerificationInput,
-    notes: z.string().trim().max(500).optional(),
+    notes: FreeText(0, 500).optional(),
   })
   .refine((r) => r.verification.method !== 'none-confirmed' || !!r.verification.confirmedBy, {
     message: 'continuing without biometrics needs the name of whoever confirmed it',
@@ -158,4 +134,4 @@ export type QueueSummary = z.infer<typeof QueueSummary>;
 
 export const QueueListRequest = z.strictObject({ state: RegistrationState.optional(), limit: z.int().min(1).max(500).optional() });
 export const QueueIdRequest = z.strictObject({ id: z.string().max(64) });
-export const QueueResolveRequest = z.strictObject({ id: z.string().max(64), reason: z.string().trim().min(3).max(300) });
+export const QueueResolveRequest = z.strictObject({ id: z.string().max(64), reason: FreeText(3, 300) });

@@ -1,4 +1,4 @@
-import { verhoeffCheckDigit } from '../../../shared/contract/queue';
+import { verhoeffCheckDigit } from '../../../shared/aadhaar/verhoeff';
 
 /** Synthetic beneficiaries only: names, ids and numbers are generated, never real people's. */
 export interface SimMember {

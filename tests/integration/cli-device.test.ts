@@ -1,15 +1,25 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../support/cli';
 import { useTempDirs } from '../support/temp';
+import type { RawServer } from '../support/raw-servers';
+import { hugeQualityList, pidDataXml, rdServer, readyPairOneCannotCapture } from '../support/rd-answers';
 
 const tempDir = useTempDirs();
 const LISTENING = /listening on (https?):\/\/127\.0\.0\.1:(\d+)/;
 const started: { stop(): Promise<number | null> }[] = [];
+const servers: RawServer[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((p) => p.stop()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
+
+async function server(made: Promise<RawServer>): Promise<RawServer> {
+  const s = await made;
+  servers.push(s);
+  return s;
+}
 
 async function emulator(args: string[]) {
   const process = await startCli(['rd-emulator', '--port', '0', ...args], LISTENING);
@@ -83,5 +93,55 @@ describe('mitra-desk device … against mitra-desk rd-emulator', () => {
     expect(await watch.stop('SIGINT')).toBe(0);
     // With no catalogue device plugged in (as on a build machine) there are no attach lines.
     for (const line of watch.stdout().split('\n').filter(Boolean)) expect(JSON.parse(line)).toHaveProperty('event');
+  });
+});
+
+describe('mitra-desk device … against hostile and field answers', () => {
+  it('device capture and device info without --port pick the READY service that can capture', async () => {
+    const { cannot, can } = await readyPairOneCannotCapture(pidDataXml({ qScore: '66', nmPoints: '33' }));
+    servers.push(cannot, can);
+    const ports = `${cannot.port},${can.port}`;
+    const capture = await runCli(['device', 'capture', '--ports', ports, '--scheme', 'http', '--json']);
+    expect({ code: capture.code, stderr: capture.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(capture.stdout)).toMatchObject({ errCode: '0', qScore: 66, outcome: 'accepted' });
+    const info = await runCli(['device', 'info', '--ports', ports, '--scheme', 'http', '--json']);
+    expect(info.code).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({ service: { port: can.port, status: 'READY' }, device: { model: 'SCRIPTED', serial: 'T123' } });
+  });
+
+  it('device capture answers an RD reply whose qScore lists 125,000 values, without crashing', async () => {
+    const rd = await server(rdServer('<RDService status="READY" info="Test RD"><Interface id="CAPTURE" path="/rd/capture"/></RDService>', pidDataXml({ qScore: hugeQualityList(125_000), nmPoints: hugeQualityList(125_000) })));
+    const result = await runCli(['device', 'capture', '--port', String(rd.port), '--scheme', 'http', '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout)).toMatchObject({ errCode: '0', qScore: 35, nmPoints: 35, outcome: 'low-quality' });
+  });
+
+  it('--pid-out replaces an existing 0644 file with a 0600 one', async () => {
+    const { port } = await emulator(['--profile', 'mantra-mfs100']);
+    const pidFile = join(tempDir(), 'pid.xml');
+    writeFileSync(pidFile, 'old contents', { mode: 0o644 });
+    expect(statSync(pidFile).mode & 0o777).toBe(0o644);
+    const result = await runCli(['device', 'capture', '--port', String(port), '--pid-out', pidFile]);
+    expect(result.code).toBe(0);
+    expect(statSync(pidFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(pidFile, 'utf8')).toContain('<Skey ci="EMULATED">');
+  });
+
+  it('--pid-out refuses a symbolic link and leaves its target untouched', async () => {
+    const { port } = await emulator(['--profile', 'mantra-mfs100']);
+    const dir = tempDir();
+    const target = join(dir, 'elsewhere.txt');
+    writeFileSync(target, 'not yours', { mode: 0o644 });
+    const link = join(dir, 'pid.xml');
+    symlinkSync(target, link);
+    const result = await runCli(['device', 'capture', '--port', String(port), '--pid-out', link]);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/symbolic link/);
+    expect(readFileSync(target, 'utf8')).toBe('not yours');
+    expect(statSync(target).mode & 0o777).toBe(0o644);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(target);
   });
 });

@@ -7,7 +7,16 @@ import { KNOWN_ERROR_CODES, meaningOf } from '../../src/main/device/rd/error-cod
 import { PROFILES, PROFILE_NAMES } from '../../src/main/device/emulator/profiles';
 import { startRdEmulator, type RdEmulator } from '../../src/main/device/emulator/server';
 import type { EmulatorScriptInput } from '../../src/main/device/emulator/script';
+import { DeviceService } from '../../src/main/device/device-service';
+import { DEFAULT_ROTATION } from '../../src/main/device/capture/policy';
+import { loadCatalogue } from '../../src/main/device/catalogue';
+import { PresenceWatcher } from '../../src/main/device/usb/watcher';
+import { EventHub } from '../../src/main/contract/events';
+import { HealthMonitor } from '../../src/main/health/monitor';
+import { silentLogger } from '../../src/main/logging/logger';
 import { closedPort, hungServer, scriptedServer, type RawServer } from '../support/raw-servers';
+import { hugeQualityList, pidDataXml, rdServer, readyPairOneCannotCapture } from '../support/rd-answers';
+import { appPaths } from '../support/paths';
 
 const running: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -178,5 +187,68 @@ describe('CAPTURE answers and failures', () => {
     const port = await closedPort();
     const error = await rejection(client.capture({ captureUrl: `http://127.0.0.1:${port}/rd/capture` }, captureOptions));
     expect((error as RdTransportError).kind).toBe('unreachable');
+  });
+});
+
+describe('vendor answers seen in the field', () => {
+  it('a service naming its device-info interface INFO is fully described: model, serial, certificate', async () => {
+    const e = await emulator('mantra-mfs110-info');
+    const [service] = await discover({ host: '127.0.0.1', ports: [e.port], schemes: ['http'], timeoutMs: 1_000 });
+    expect(service).toMatchObject({ status: 'READY', deviceInfoUrl: `http://127.0.0.1:${e.port}/rd/info`, pathsAssumed: false });
+    const device = await client.deviceInfo(service!);
+    expect(device).toMatchObject({ model: 'MFS110', serial: e.device.serial });
+    expect(device.certificate?.state).toBe('valid');
+  });
+
+  it('a bare IDEMIA answer without interfaces captures and describes its device on the vendor default paths', async () => {
+    // The emulator serves only /capture and /getDeviceInfo (404 elsewhere): success proves the paths.
+    const e = await emulator('idemia-l1-bare', { captures: [{ qScore: 58, nmPoints: 31 }] });
+    const [service] = await discover({ host: '127.0.0.1', ports: [e.port], schemes: ['http'], timeoutMs: 1_000 });
+    expect(service).toMatchObject({
+      status: 'READY',
+      info: 'IDEMIA_L1_RDSERVICE',
+      captureUrl: `http://127.0.0.1:${e.port}/capture`,
+      deviceInfoUrl: `http://127.0.0.1:${e.port}/getDeviceInfo`,
+      pathsAssumed: true,
+    });
+    expect((await client.deviceInfo(service!)).model).toBe('MSO1300E4');
+    expect(await client.capture(service!, captureOptions)).toMatchObject({ errCode: '0', qScore: 58, nmPoints: 31 });
+  });
+
+  it('a READY service that can capture comes before a READY one that cannot, and the device service captures with it', async () => {
+    const { cannot, can } = await readyPairOneCannotCapture(pidDataXml({ qScore: '66', nmPoints: '33' }));
+    running.push(cannot, can);
+    const discovery = { host: '127.0.0.1', ports: [cannot.port, can.port], schemes: ['http' as const], timeoutMs: 1_000 };
+    const found = await discover(discovery);
+    expect(found.map((s) => [s.port, s.status, s.captureUrl !== null])).toEqual([
+      [can.port, 'READY', true],
+      [cannot.port, 'READY', false],
+    ]);
+
+    const service = new DeviceService({
+      discovery,
+      client,
+      presence: new PresenceWatcher([], loadCatalogue(appPaths.resourcesDir), 60_000, silentLogger),
+      catalogue: loadCatalogue(appPaths.resourcesDir),
+      capture: { attempts: 3, threshold: 40, rotation: DEFAULT_ROTATION, timeoutMs: 2_000, env: 'P', models: {} },
+      health: new HealthMonitor(silentLogger),
+      events: new EventHub(silentLogger),
+      log: silentLogger,
+      rescanMs: 60_000,
+      pidHoldMs: 60_000,
+    });
+    const status = await service.scan();
+    expect(status.selected?.service.port).toBe(can.port);
+    expect(status.diagnosis).toBe('ready');
+    const { sessionId } = service.sessions.start();
+    expect(await service.sessions.capture(sessionId)).toMatchObject({ phase: 'accepted', last: { errCode: '0', qScore: 66 } });
+  });
+
+  it('a capture answer whose qScore lists 125,000 values gives the weakest of the first few, never a crash', async () => {
+    const server = await raw(
+      rdServer('<RDService status="READY" info="Test RD"><Interface id="CAPTURE" path="/rd/capture"/></RDService>', pidDataXml({ qScore: hugeQualityList(125_000), nmPoints: hugeQualityList(125_000) })),
+    );
+    const [service] = await discover({ host: '127.0.0.1', ports: [server.port], schemes: ['http'], timeoutMs: 1_000 });
+    expect(await client.capture(service!, captureOptions)).toMatchObject({ errCode: '0', qScore: 35, nmPoints: 35 });
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import selfsigned from 'selfsigned';
 import { parseDeviceInfo, readCertificate } from '../../src/main/device/rd/device-info';
 import { KNOWN_ERROR_CODES, meaningOf } from '../../src/main/device/rd/error-codes';
-import { parsePidData } from '../../src/main/device/rd/pid-data';
+import { MAX_LIST_VALUES, parsePidData } from '../../src/main/device/rd/pid-data';
 import { toPidOptionsXml } from '../../src/main/device/rd/pid-options';
 import { normaliseInterfacePath, parseRdService } from '../../src/main/device/rd/service';
 import { parseXml, XmlError } from '../../src/main/device/rd/xml';
@@ -31,7 +31,44 @@ describe('RDSERVICE answers', () => {
       info: 'Morpho_RD_Service',
       captureUrl: 'http://127.0.0.1:11101/capture',
       deviceInfoUrl: 'http://127.0.0.1:11101/getDeviceInfo',
+      pathsAssumed: false,
     });
+  });
+
+  it('accepts the device-info interface under the ids vendors use, in any case', () => {
+    for (const id of ['DEVICEINFO', 'INFO', 'info', 'DEVICE_INFO', 'GetDeviceInfo']) {
+      const xml = `<RDService status="READY" info="Mantra"><Interface id="CAPTURE" path="/rd/capture"/><Interface id="${id}" path="/rd/info"/></RDService>`;
+      expect({ id, ...parseRdService(xml, 'http', 11100) }).toMatchObject({ id, deviceInfoUrl: 'http://127.0.0.1:11100/rd/info', pathsAssumed: false });
+    }
+    // The canonical id wins when a service declares it and an alias.
+    const both = `<RDService status="READY" info="x"><Interface id="INFO" path="/old/info"/><Interface id="DEVICEINFO" path="/rd/info"/></RDService>`;
+    expect(parseRdService(both, 'http', 11100).deviceInfoUrl).toBe('http://127.0.0.1:11100/rd/info');
+  });
+
+  it('falls back to the vendor default paths when no interface is declared, normalised to this port', () => {
+    const bare = (info: string) => `<RDService status="READY" info="${info}"/>`;
+    for (const info of ['IDEMIA_L1_RDSERVICE', 'Morpho_RD_Service', 'MORPHO_RD_SERVICE']) {
+      expect(parseRdService(bare(info), 'https', 11111)).toEqual({
+        port: 11111,
+        scheme: 'https',
+        status: 'READY',
+        info,
+        captureUrl: 'https://127.0.0.1:11111/capture',
+        deviceInfoUrl: 'https://127.0.0.1:11111/getDeviceInfo',
+        pathsAssumed: true,
+      });
+    }
+    for (const info of ['Mantra Authentication Vendor Device Manager', 'Startek FM220U RD Service', '']) {
+      expect(parseRdService(bare(info), 'http', 11100)).toMatchObject({ captureUrl: 'http://127.0.0.1:11100/rd/capture', deviceInfoUrl: 'http://127.0.0.1:11100/rd/info', pathsAssumed: true });
+    }
+    // Only the missing one is assumed.
+    const onlyCapture = `<RDService status="READY" info="Morpho_RD_Service"><Interface id="CAPTURE" path="/127.0.0.1:11101/capture"/></RDService>`;
+    expect(parseRdService(onlyCapture, 'http', 11101)).toMatchObject({ captureUrl: 'http://127.0.0.1:11101/capture', deviceInfoUrl: 'http://127.0.0.1:11101/getDeviceInfo', pathsAssumed: true });
+  });
+
+  it('never replaces a declared path it refused with a default', () => {
+    const remote = `<RDService status="READY" info="IDEMIA_L1_RDSERVICE"><Interface id="CAPTURE" path="http://203.0.113.9:11100/capture"/><Interface id="INFO" path=""/></RDService>`;
+    expect(parseRdService(remote, 'http', 11100)).toMatchObject({ captureUrl: null, deviceInfoUrl: null, pathsAssumed: false });
   });
 
   it('normalises relative, bare and host-prefixed paths; refuses other hosts', () => {
@@ -127,6 +164,13 @@ describe('PidData answers', () => {
 
   it('takes the weakest quality of a multi-finger answer', () => {
     expect(parsePidData(success.replace('qScore="62"', 'qScore="62,38"').replace('nmPoints="34"', 'nmPoints="34,20"'))).toMatchObject({ qScore: 38, nmPoints: 20 });
+  });
+
+  it('reads a quality list of 200,000 values without spreading it: the weakest of the first values kept', () => {
+    const list = (n: number) => Array.from({ length: n }, (_, i) => (i === 2 ? '31' : i === MAX_LIST_VALUES + 5 ? '1' : '70')).join(',');
+    const answer = parsePidData(success.replace('qScore="62"', `qScore="${list(200_000)}"`).replace('nmPoints="34"', `nmPoints="${list(200_000)}"`));
+    // The 1 sits past the values read: a hostile tail cannot steer the result.
+    expect(answer).toMatchObject({ errCode: '0', qScore: 31, nmPoints: 31 });
   });
 
   it('refuses a success without the encrypted parts, or an answer without Resp', () => {

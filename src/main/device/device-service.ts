@@ -6,7 +6,7 @@ import { CaptureSessions, type CaptureSettings } from './capture/sessions';
 import type { Catalogue } from './catalogue';
 import { diagnose } from './diagnosis';
 import type { RdClient } from './rd/client';
-import { discover, type DiscoveryOptions } from './rd/discovery';
+import { discover, pickService, type DiscoveryOptions } from './rd/discovery';
 import type { PresenceWatcher } from './usb/watcher';
 
 export interface DeviceServiceDeps {
@@ -105,7 +105,7 @@ export class DeviceService {
 
   private async scanOnce(): Promise<DeviceStatus> {
     const [services, usb] = await Promise.all([discover(this.deps.discovery), this.deps.presence.poll()]);
-    const service = services[0] ?? null;
+    const service = pickService(services);
     let device: RdDeviceInfo | null = null;
     if (service && service.status !== 'NOTREADY' && service.deviceInfoUrl) {
       try {

@@ -1,6 +1,7 @@
 import type { Message } from '../../shared/contract/common';
 import type { DeviceDiagnosis, RdDeviceInfo, RdServiceEntry } from '../../shared/contract/device';
 import type { LinkFinding } from '../health/monitor';
+import { pickService } from './rd/discovery';
 import type { PresenceSnapshot } from './usb/watcher';
 
 export interface Diagnosis {
@@ -21,9 +22,11 @@ const m = (key: string, params: Message['params'] = {}): Message => ({ key, para
 export function diagnose(usb: PresenceSnapshot, services: RdServiceEntry[], device: RdDeviceInfo | null): Diagnosis {
   const scannerOnBus = usb.devices.some((d) => d.kind === 'fingerprint' || d.kind === 'iris');
   const seenModel = usb.devices.find((d) => d.kind === 'fingerprint' || d.kind === 'iris')?.model ?? '';
-  const ready = services.find((s) => s.status === 'READY');
-  const used = services.find((s) => s.status === 'USED');
-  const notReady = services.find((s) => s.status === 'NOTREADY');
+  // Judge the service captures go to (and whose device we read), never a READY one that cannot capture.
+  const selected = pickService(services);
+  const ready = selected?.status === 'READY' ? selected : undefined;
+  const used = selected?.status === 'USED' ? selected : undefined;
+  const notReady = selected?.status === 'NOTREADY' ? selected : undefined;
 
   if (ready) {
     const model = device?.model || seenModel;

@@ -30,6 +30,8 @@ export const RdServiceEntry = z.object({
   info: z.string(),
   captureUrl: z.string().nullable(),
   deviceInfoUrl: z.string().nullable(),
+  /** An interface was not declared, so the vendor's default path is used: a 404 there points here. */
+  pathsAssumed: z.boolean().optional(),
 });
 export type RdServiceEntry = z.infer<typeof RdServiceEntry>;
 

@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Finger as FingerType, RdScheme, RdServiceEntry } from '../../../shared/contract/device';
 import { Finger } from '../../../shared/contract/device';
 import { MitraError } from '../../../shared/errors';
@@ -6,7 +8,7 @@ import { createLogger } from '../../logging/logger';
 import { loadCatalogue } from '../../device/catalogue';
 import { meaningOf } from '../../device/rd/error-codes';
 import { RdClient } from '../../device/rd/client';
-import { DEFAULT_PORTS, discover, parsePorts } from '../../device/rd/discovery';
+import { DEFAULT_PORTS, discover, parsePorts, pickService } from '../../device/rd/discovery';
 import { applyAttempt, initialState } from '../../device/capture/policy';
 import { defaultSources } from '../../device/usb/sources';
 import { PresenceWatcher } from '../../device/usb/watcher';
@@ -34,16 +36,67 @@ function parseFinger(value: string | undefined): FingerType | undefined {
   return parsed.data;
 }
 
-function parseRequiredPort(value: string | undefined): number {
-  if (value === undefined) throw new UsageError('--port is required');
-  return parseIntOption('port', value, 0, 1, 65_535);
+function parsePortList(value: string | undefined): number[] {
+  try {
+    return value ? parsePorts(value) : DEFAULT_PORTS;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
-/** The service on one port, found the way discovery finds it (so its paths are normalised). */
-async function serviceOn(host: string, port: number, schemes: RdScheme[], timeoutMs: number): Promise<RdServiceEntry> {
-  const [service] = await discover({ host, ports: [port], schemes, timeoutMs });
-  if (!service) throw new MitraError('rd_not_found', `no RD service answered on ${host}:${port} (${schemes.join(' or ')})`);
+/**
+ * The service on `--port`, found the way discovery finds it (so its paths are normalised); without
+ * `--port`, the one the app would pick among `--ports` (a READY service that can capture first).
+ */
+async function chooseService(values: { host?: string; port?: string; ports?: string; scheme?: string }, timeoutMs: number): Promise<RdServiceEntry> {
+  const host = parseHost(values.host);
+  const schemes = parseScheme(values.scheme);
+  if (values.port !== undefined && values.ports !== undefined) throw new UsageError('give --port or --ports, not both');
+  const ports = values.port !== undefined ? [parseIntOption('port', values.port, 0, 1, 65_535)] : parsePortList(values.ports);
+  const service = pickService(await discover({ host, ports, schemes, timeoutMs }));
+  if (!service) {
+    const where = ports.length === 1 ? `${host}:${ports[0]}` : `${host} (${ports.length} ports)`;
+    throw new MitraError('rd_not_found', `no RD service answered on ${where} (${schemes.join(' or ')})`);
+  }
   return service;
+}
+
+/** `--pid-out` must not be a symbolic link (it would be written wherever the link points) nor a non-file. */
+function checkPidOut(file: string): void {
+  let found: Stats;
+  try {
+    found = lstatSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new MitraError('pid_out_unusable', `--pid-out ${file}: ${(error as Error).message}`);
+  }
+  if (found.isSymbolicLink()) throw new MitraError('pid_out_symlink', `--pid-out ${file} is a symbolic link: refusing to write a PID block through it (give a plain file path)`);
+  if (!found.isFile()) throw new MitraError('pid_out_not_file', `--pid-out ${file} exists and is not a regular file`);
+}
+
+/**
+ * Write the PID block as a new file of mode 0600 whatever was there: a fresh temporary file
+ * (O_EXCL, so nothing planted at that name is followed) in the same directory, fsync, then rename
+ * over the target (rename replaces a link itself, never its target).
+ */
+function writePidFile(file: string, content: string): void {
+  const target = resolve(file);
+  const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(8).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', 0o600);
+    fchmodSync(fd, 0o600); // the umask could have narrowed it further
+    const bytes = Buffer.from(content, 'utf8');
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, target);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw new MitraError('pid_out_write_failed', `--pid-out ${file}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 const scan: Command = {
@@ -52,12 +105,7 @@ const scan: Command = {
   async run({ argv, stdout }) {
     const { values } = parseCommandArgs(argv, { host: { type: 'string' }, ports: { type: 'string' }, 'timeout-ms': { type: 'string' }, json: { type: 'boolean' } });
     const host = parseHost(values.host);
-    let ports: number[];
-    try {
-      ports = values.ports ? parsePorts(values.ports) : DEFAULT_PORTS;
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const ports = parsePortList(values.ports);
     const timeoutMs = parseIntOption('timeout-ms', values['timeout-ms'], 1_500, 100, 60_000);
     const started = performance.now();
     const services = await discover({ host, ports, schemes: ['http', 'https'], timeoutMs });
@@ -70,7 +118,7 @@ const scan: Command = {
     if (services.length === 0) writeLine(stdout, `No RD service on ${host} (${ports.length} ports, ${tookMs} ms).`);
     services.forEach((s, i) => {
       const d = devices[i];
-      writeLine(stdout, `${s.port}\t${s.scheme}\t${s.status}\t${s.info}${d ? `\t${d.model} ${d.serial}` : ''}`);
+      writeLine(stdout, `${s.port}\t${s.scheme}\t${s.status}\t${s.info}${d ? `\t${d.model} ${d.serial}` : ''}${s.pathsAssumed ? '\t(interface paths assumed)' : ''}`);
     });
     return 0;
   },
@@ -78,16 +126,16 @@ const scan: Command = {
 
 const info: Command = {
   summary: 'show what the device behind one RD service reports (DEVICEINFO)',
-  usage: 'mitra-desk device info --port P [--scheme http|https] [--host 127.0.0.1] [--json]',
+  usage: 'mitra-desk device info [--port P | --ports 11100-11120] [--scheme http|https] [--host 127.0.0.1] [--json]',
   async run({ argv, stdout }) {
-    const { values } = parseCommandArgs(argv, { port: { type: 'string' }, scheme: { type: 'string' }, host: { type: 'string' }, json: { type: 'boolean' } });
-    const service = await serviceOn(parseHost(values.host), parseRequiredPort(values.port), parseScheme(values.scheme), 3_000);
+    const { values } = parseCommandArgs(argv, { port: { type: 'string' }, ports: { type: 'string' }, scheme: { type: 'string' }, host: { type: 'string' }, json: { type: 'boolean' } });
+    const service = await chooseService(values, 3_000);
     const device = await client.deviceInfo(service);
     if (values.json) {
       printJson(stdout, { service, device });
       return 0;
     }
-    writeLine(stdout, `service   ${service.scheme}://127.0.0.1:${service.port} ${service.status} "${service.info}"`);
+    writeLine(stdout, `service   ${service.scheme}://127.0.0.1:${service.port} ${service.status} "${service.info}"${service.pathsAssumed ? ' (interface paths assumed: none declared)' : ''}`);
     writeLine(stdout, `provider  ${device.provider}`);
     writeLine(stdout, `service   ${device.serviceId} ${device.serviceVersion}`);
     writeLine(stdout, `model     ${device.model}   serial ${device.serial}`);
@@ -101,10 +149,11 @@ const info: Command = {
 
 const capture: Command = {
   summary: 'capture one fingerprint and show codes, quality and guidance',
-  usage: 'mitra-desk device capture --port P [--scheme http|https] [--finger RIGHT_THUMB] [--timeout-ms N] [--threshold 40] [--lang en|hi] [--json] [--pid-out FILE]',
+  usage: 'mitra-desk device capture [--port P | --ports 11100-11120] [--scheme http|https] [--finger RIGHT_THUMB] [--timeout-ms N] [--threshold 40] [--lang en|hi] [--json] [--pid-out FILE]',
   async run({ argv, stdout }) {
     const { values } = parseCommandArgs(argv, {
       port: { type: 'string' },
+      ports: { type: 'string' },
       scheme: { type: 'string' },
       host: { type: 'string' },
       finger: { type: 'string' },
@@ -118,13 +167,15 @@ const capture: Command = {
     const finger = parseFinger(values.finger);
     const timeoutMs = parseIntOption('timeout-ms', values['timeout-ms'], 10_000, 1_000, 60_000);
     const threshold = parseIntOption('threshold', values.threshold, 40, 0, 100);
-    const service = await serviceOn(parseHost(values.host), parseRequiredPort(values.port), parseScheme(values.scheme), 3_000);
+    // Refused before the patient puts a finger on the glass.
+    if (values['pid-out'] !== undefined) checkPidOut(values['pid-out']);
+    const service = await chooseService(values, 3_000);
     const answer = await client.capture(service, { fingerCount: 1, fingerType: 'BOTH', position: finger, timeoutMs, env: 'P' });
     // The same policy the app uses, for one attempt: what would the operator be told?
     const config = { attempts: 3, threshold, rotation: [finger ?? 'RIGHT_THUMB'] };
     const decided = applyAttempt(config, initialState(config, finger), { at: new Date(), errCode: answer.errCode, qScore: answer.qScore, nmPoints: answer.nmPoints });
     const guidance = say(language, decided.guidance);
-    if (values['pid-out'] && answer.pid) writeFileSync(values['pid-out'], answer.pid.reveal(), { mode: 0o600 });
+    if (values['pid-out'] && answer.pid) writePidFile(values['pid-out'], answer.pid.reveal());
     const result = {
       errCode: answer.errCode,
       errInfo: answer.errInfo,

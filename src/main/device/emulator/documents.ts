@@ -20,10 +20,12 @@ function fill(path: string, origin: string): string {
 }
 
 export function rdServiceXml(profile: VendorProfile, status: RdStatus, origin: string): string {
+  const head = `<?xml version="1.0"?>\n<RDService status="${status}" info="${escapeAttr(profile.info)}"`;
+  if (profile.declaresInterfaces === false) return `${head}/>`;
   const capture = `<Interface id="CAPTURE" path="${escapeAttr(fill(profile.capturePath, origin))}" />`;
-  const info = `<Interface id="DEVICEINFO" path="${escapeAttr(fill(profile.deviceInfoPath, origin))}" />`;
+  const info = `<Interface id="${escapeAttr(profile.deviceInfoId ?? 'DEVICEINFO')}" path="${escapeAttr(fill(profile.deviceInfoPath, origin))}" />`;
   const interfaces = profile.deviceInfoFirst ? `${info}${capture}` : `${capture}${info}`;
-  return `<?xml version="1.0"?>\n<RDService status="${status}" info="${escapeAttr(profile.info)}">${interfaces}</RDService>`;
+  return `${head}>${interfaces}</RDService>`;
 }
 
 /** DeviceInfo with the profile's attribute casing; marked emulated in additional_info. */

@@ -16,6 +16,10 @@ export interface VendorProfile {
   captureRoute: string;
   deviceInfoRoute: string;
   deviceInfoFirst: boolean;
+  /** The id RDSERVICE gives the device-info interface (default DEVICEINFO; some services say INFO). */
+  deviceInfoId?: string;
+  /** False: RDSERVICE declares no interfaces at all, leaving clients to the vendor's default paths. */
+  declaresInterfaces?: boolean;
   /** `dpId/rdsId/rdsVer` (camel) or `dpID/rdsID/rdsVer` (upper). */
   attributeCase: 'camel' | 'upper';
   modalities: { finger: boolean; iris: boolean };
@@ -78,6 +82,36 @@ export const PROFILES: Record<string, VendorProfile> = {
     attributeCase: 'camel',
     modalities: { finger: true, iris: false },
     device: { dpId: 'STARTEK.ACPL', rdsId: 'ACPL.WIN.001', rdsVer: '1.0.3', model: 'FM220U', serialPrefix: 'M' },
+  },
+  'mantra-mfs110-info': {
+    name: 'mantra-mfs110-info',
+    label: 'Mantra MFS110 (device-info interface named INFO)',
+    defaultScheme: 'http',
+    info: 'Mantra Authentication Vendor Device Manager',
+    capturePath: '/rd/capture',
+    deviceInfoPath: '/rd/info',
+    captureRoute: '/rd/capture',
+    deviceInfoRoute: '/rd/info',
+    deviceInfoFirst: false,
+    deviceInfoId: 'INFO',
+    attributeCase: 'camel',
+    modalities: { finger: true, iris: false },
+    device: { dpId: 'MANTRA.MSIPL', rdsId: 'MANTRA.WIN.001', rdsVer: '1.1.0', model: 'MFS110', serialPrefix: '23' },
+  },
+  'idemia-l1-bare': {
+    name: 'idemia-l1-bare',
+    label: 'IDEMIA MSO 1300 E4 (L1, no interfaces declared)',
+    defaultScheme: 'http',
+    info: 'IDEMIA_L1_RDSERVICE',
+    capturePath: '/capture',
+    deviceInfoPath: '/getDeviceInfo',
+    captureRoute: '/capture',
+    deviceInfoRoute: '/getDeviceInfo',
+    deviceInfoFirst: true,
+    declaresInterfaces: false,
+    attributeCase: 'upper',
+    modalities: { finger: true, iris: false },
+    device: { dpId: 'IDEMIA.MORPHO', rdsId: 'IDEMIA.L1.WIN.001', rdsVer: '2.0.1', model: 'MSO1300E4', serialPrefix: '24' },
   },
   'mantra-iris': {
     name: 'mantra-iris',

@@ -34,9 +34,22 @@ export function parsePorts(spec: string): number[] {
 const ORDER = { READY: 0, USED: 1, NOTREADY: 2 } as const;
 
 /**
+ * The order every caller picks "the" service by: services that can capture first (so a READY one
+ * that can capture always wins over a READY one that cannot), then READY, USED, NOTREADY; ties by port.
+ */
+export function compareServices(a: RdServiceEntry, b: RdServiceEntry): number {
+  return Number(a.captureUrl === null) - Number(b.captureUrl === null) || ORDER[a.status] - ORDER[b.status] || a.port - b.port;
+}
+
+/** The service captures go to: the first in `compareServices` order, or null when none answered. */
+export function pickService(services: readonly RdServiceEntry[]): RdServiceEntry | null {
+  return [...services].sort(compareServices)[0] ?? null;
+}
+
+/**
  * Find every RD service: RDSERVICE to `/` on each port, over http and https, all probes at once.
  * A port that accepts and never answers costs one timeout, in parallel with the others.
- * Result: READY first, then USED, then NOTREADY; ties by port.
+ * Result in `compareServices` order.
  */
 export async function discover({ host, ports, schemes, timeoutMs }: DiscoveryOptions): Promise<RdServiceEntry[]> {
   const probes = ports.flatMap((port) =>
@@ -50,9 +63,9 @@ export async function discover({ host, ports, schemes, timeoutMs }: DiscoveryOpt
   for (const result of await Promise.allSettled(probes)) {
     if (result.status !== 'fulfilled') continue;
     const entry = result.value;
-    // One listener per port: if both schemes somehow answered, keep the better status.
+    // One listener per port: if both schemes somehow answered, keep the better one.
     const existing = found.get(entry.port);
-    if (!existing || ORDER[entry.status] < ORDER[existing.status]) found.set(entry.port, entry);
+    if (!existing || compareServices(entry, existing) < 0) found.set(entry.port, entry);
   }
-  return [...found.values()].sort((a, b) => ORDER[a.status] - ORDER[b.status] || a.port - b.port);
+  return [...found.values()].sort(compareServices);
 }

@@ -22,11 +22,23 @@ export interface CaptureAnswer {
 /** PidData with FIR images can be large; still bounded. */
 export const PID_LIMIT_BYTES = 2 * 1024 * 1024;
 
+/**
+ * A capture has at most 10 fingers and 2 irises: values past this many are not read, so a hostile
+ * list (125,000 scores) costs nothing.
+ */
+export const MAX_LIST_VALUES = 256;
+
 /** A number, or for multi-finger captures ("27,45") the weakest one. */
 function num(value: string | undefined): number | null {
   if (value === undefined || value.trim() === '') return null;
-  const values = value.split(',').map((part) => Number(part.trim()));
-  return values.every(Number.isFinite) ? Math.min(...values) : null;
+  let weakest = Infinity;
+  // A loop, not Math.min(...values): spreading a long list overflows the call stack.
+  for (const part of value.split(',', MAX_LIST_VALUES)) {
+    const n = Number(part.trim());
+    if (!Number.isFinite(n)) return null;
+    if (n < weakest) weakest = n;
+  }
+  return weakest;
 }
 
 /**

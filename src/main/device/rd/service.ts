@@ -32,7 +32,20 @@ export function normaliseInterfacePath(path: string, scheme: RdScheme, port: num
   return isLoopbackUrl(url) ? url.toString() : null;
 }
 
-/** Parse an RDSERVICE answer. Interfaces are matched on `id`, never on position. */
+/** Interface ids as vendors write them (upper-cased), preferred first; `INFO` is seen in the field. */
+const CAPTURE_IDS = ['CAPTURE'];
+const DEVICE_INFO_IDS = ['DEVICEINFO', 'INFO', 'DEVICE_INFO', 'GETDEVICEINFO'];
+
+/** The vendors' default paths, for services whose answer declares no interface (a bare IDEMIA L1 does). */
+function defaultPaths(info: string): { capture: string; deviceInfo: string } {
+  return /morpho|idemia/i.test(info) ? { capture: '/capture', deviceInfo: '/getDeviceInfo' } : { capture: '/rd/capture', deviceInfo: '/rd/info' };
+}
+
+/**
+ * Parse an RDSERVICE answer. Interfaces are matched on `id` (and its known aliases), never on
+ * position; an interface not declared at all gets the vendor's default path. A declared path that
+ * is refused (not this computer) stays refused: no default replaces it.
+ */
 export function parseRdService(xml: string, scheme: RdScheme, port: number): RdServiceEntry {
   const root = parseXml(xml, 64 * 1024);
   if (root.name !== 'rdservice') throw new XmlError('malformed', `expected <RDService>, got <${root.name}>`);
@@ -40,13 +53,22 @@ export function parseRdService(xml: string, scheme: RdScheme, port: number): RdS
   const status = STATUSES.find((s) => s === statusText) ?? 'NOTREADY';
   const interfaces = new Map<string, string>();
   for (const node of childrenNamed(root, 'interface')) {
-    const id = (attr(node, 'id') ?? '').toUpperCase();
+    const id = (attr(node, 'id') ?? '').trim().toUpperCase();
     const path = attr(node, 'path');
     if (id && path !== undefined && !interfaces.has(id)) interfaces.set(id, path);
   }
-  const resolve = (id: string) => {
-    const path = interfaces.get(id);
-    return path === undefined ? null : normaliseInterfacePath(path, scheme, port);
+  const info = attr(root, 'info') ?? '';
+  const defaults = defaultPaths(info);
+  const declared = (ids: string[]) => ids.map((id) => interfaces.get(id)).find((path) => path !== undefined);
+  const capturePath = declared(CAPTURE_IDS);
+  const deviceInfoPath = declared(DEVICE_INFO_IDS);
+  return {
+    port,
+    scheme,
+    status,
+    info,
+    captureUrl: normaliseInterfacePath(capturePath ?? defaults.capture, scheme, port),
+    deviceInfoUrl: normaliseInterfacePath(deviceInfoPath ?? defaults.deviceInfo, scheme, port),
+    pathsAssumed: capturePath === undefined || deviceInfoPath === undefined,
   };
-  return { port, scheme, status, info: attr(root, 'info') ?? '', captureUrl: resolve('CAPTURE'), deviceInfoUrl: resolve('DEVICEINFO') };
 }

@@ -33,7 +33,7 @@ describe('sync engine against the portal simulator', () => {
     h = await harness();
     const ids = h.members.slice(0, 6).map((m) => h!.add(m));
     expect(h.queue.summary().counts.queued).toBe(6);
-    expect(await h.engine.runUntilEmpty(Date.now() + 10_000)).toBe(0);
+    expect(await h.engine.runUntilEmpty(Date.now() + 10_000)).toEqual({ left: 0, stoppedBy: null });
     expectExactlyOnce(h, ids);
     const outbox = h.db.prepare('SELECT id, registration_id FROM outbox').all() as { id: string; registration_id: string }[];
     for (const row of outbox) expect(h.sim.state().accepted.find((a) => a.clientReference === row.registration_id)?.idempotencyKey).toBe(row.id);
@@ -62,7 +62,7 @@ describe('sync engine against the portal simulator', () => {
     // Every entry's own backoff is 0-30 s from now; recovery must not wait for it.
     h.sim.setFaults('none');
     const recovered = Date.now();
-    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toBe(0);
+    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toEqual({ left: 0, stoppedBy: null });
     expect(Date.now() - recovered).toBeLessThan(3_000);
     expect(h.engine.breaker.state).toBe('closed');
     expectExactlyOnce(h, ids);
@@ -81,7 +81,7 @@ describe('sync engine against the portal simulator', () => {
     const [entry] = h.queue.list(undefined);
     expect(entry).toMatchObject({ state: 'queued', lastError: { key: 'sync.reason.portalDown' } });
     h.sim.setFaults('none');
-    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toBe(0);
+    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toEqual({ left: 0, stoppedBy: null });
   });
 
   it('no route to the portal at all names the network (and leaves the portal unjudged)', async () => {
@@ -114,23 +114,32 @@ describe('sync engine against the portal simulator', () => {
     await h.engine.runOnce();
     expect(h.queue.list(undefined)[0]).toMatchObject({ id, state: 'queued', lastError: { key: reason } });
     h.sim.setFaults('none');
-    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toBe(0);
+    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toEqual({ left: 0, stoppedBy: null });
     expectExactlyOnce(h, [id]);
   });
 
-  it('429 waits exactly as long as Retry-After says', async () => {
-    h = await harness({ faults: '429=1:2' });
-    const id = h.add(h.members[2]!);
-    const before = Date.now();
+  it('429 holds the whole desk exactly as long as Retry-After says (driven clock)', async () => {
+    let clock = Date.now();
+    h = await harness({ faults: '429=1:2' }, { maxDelayMs: 60_000, concurrency: 1 }, {}, () => new Date(clock));
+    const ids = [h.add(h.members[2]!), h.add(h.members[3]!)];
+    clock = Date.now();
     await h.engine.runOnce();
-    const entry = h.queue.list(undefined)[0]!;
+    const entry = h.queue.list(undefined).find((e) => e.id === ids[0])!;
     expect(entry).toMatchObject({ state: 'queued', lastError: { key: 'sync.reason.rateLimited' } });
-    const wait = Date.parse(entry.nextAttemptAt!) - before;
-    expect(wait).toBeGreaterThanOrEqual(1_900);
-    expect(wait).toBeLessThan(2_500);
+    expect(Date.parse(entry.nextAttemptAt!) - clock).toBe(2_000);
+    expect(h.engine.hold()).toEqual({ reason: 'rate-limited', since: null, until: new Date(clock + 2_000).toISOString() });
     expect(h.engine.breaker.consecutiveFailures).toBe(0);
-    expect(await h.engine.runUntilEmpty(Date.now() + 6_000)).toBe(0);
-    expectExactlyOnce(h, [id]);
+    // Within the wait nothing at all is sent, not even the other patient's entry.
+    const posts = () => h!.sim.state().requests['POST /registrations'] ?? 0;
+    const sent = posts();
+    clock += 1_999;
+    await h.engine.runOnce();
+    await h.engine.runOnce();
+    expect(posts()).toBe(sent);
+    clock += 1;
+    await h.engine.runOnce();
+    await h.engine.runOnce();
+    expectExactlyOnce(h, ids);
   });
 
   it('a state missing from the portal: entries wait, the state link says so, the breaker stays closed', async () => {
@@ -144,7 +153,7 @@ describe('sync engine against the portal simulator', () => {
     expect(h.links.get('state')).toMatchObject({ status: 'down', messageKey: 'health.message.stateMissing', params: { state: 'BR' } });
     expect(h.queue.summary().counts.queued).toBe(4);
     h.sim.setFaults('none');
-    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toBe(0);
+    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toEqual({ left: 0, stoppedBy: null });
     expect(h.links.get('state')?.status).toBe('ok');
     expectExactlyOnce(h, ids);
   });
@@ -152,10 +161,10 @@ describe('sync engine against the portal simulator', () => {
   it('an expired token is renewed once and the entry still goes through', async () => {
     h = await harness({ faults: 'token-ttl=1' });
     const first = h.add(h.members[3]!);
-    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toBe(0);
+    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toEqual({ left: 0, stoppedBy: null });
     await sleep(1_100);
     const second = h.add(h.members[4]!);
-    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toBe(0);
+    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toEqual({ left: 0, stoppedBy: null });
     expectExactlyOnce(h, [first, second]);
     expect(h.sim.state().requests['POST /auth/refresh']).toBeGreaterThanOrEqual(1);
   });
@@ -183,12 +192,26 @@ describe('sync engine against the portal simulator', () => {
     expect(() => h!.db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
   });
 
-  it('wrong portal credentials: needs-action "credentials", nothing sent', async () => {
-    h = await harness({}, {}, { clientSecret: '' });
-    const id = h.add(h.members[0]!);
+  it('wrong portal credentials: a desk-wide fault, entries wait (not needs-action), and resume once fixed', async () => {
+    let clock = Date.now();
+    h = await harness({}, { probeMs: 1_000 }, { clientSecret: '' }, () => new Date(clock));
+    const ids = h.members.slice(0, 3).map((m) => h!.add(m));
+    clock = Date.now();
     await h.engine.runOnce();
-    expect(h.queue.list(undefined)[0]).toMatchObject({ id, state: 'needs-action', lastError: { key: 'sync.reason.credentials' } });
+    expect(h.engine.hold()).toMatchObject({ reason: 'credentials' });
+    expect(h.links.get('portal')).toMatchObject({ status: 'down', messageKey: 'health.message.portalCredentials' });
+    expect(h.queue.list(undefined).map((e) => e.state)).toEqual(['queued', 'queued', 'queued']);
+    expect(h.queue.list(undefined).some((e) => e.lastError?.key === 'sync.reason.credentials')).toBe(true);
+    // Nothing more is tried until the fault's probe is due; `--until-empty` stops and says why.
+    expect(await h.engine.runUntilEmpty()).toEqual({ left: 3, stoppedBy: 'desk-fault' });
     expect(h.sim.state().accepted).toHaveLength(0);
+    // Support fixes the portal user: the probe notices, and the backlog goes without anyone pressing a button.
+    h.setSecret('secret');
+    clock += 1_000;
+    await h.engine.runOnce();
+    expect(h.engine.hold()).toBeNull();
+    expect(await h.engine.runUntilEmpty()).toEqual({ left: 0, stoppedBy: null });
+    expectExactlyOnce(h, ids);
   });
 
   it('inpatient before card requests, and one patient\'s entries keep their order', async () => {
@@ -220,7 +243,7 @@ describe('sync engine against the portal simulator', () => {
     await h.client.createRegistration({ ...JSON.parse(claimed!.payload).request, clientReference: id }, claimed!.outboxId);
     expect(getRegistration(h.db, id)?.state).toBe('sending');
     const restarted = new SyncEngine({ db: h.db, client: h.client, pidKey: loadOrCreateKey(h.dataDir, 'pid-vault'), settings: FAST_SYNC, hospitalState: 'BR', log: silentLogger });
-    expect(await restarted.runUntilEmpty(Date.now() + 5_000)).toBe(0);
+    expect(await restarted.runUntilEmpty(Date.now() + 5_000)).toEqual({ left: 0, stoppedBy: null });
     await restarted.stop();
     expectExactlyOnce(h, [id]);
     expect(h.sim.state().accepted[0]!.deliveries).toBe(2);
@@ -262,7 +285,7 @@ describe('sync engine: guards found in review', () => {
     const at = new Date().toISOString();
     // Not claimed (still queued): a sender's transitions change nothing.
     expect(markRetry(h.db, outbox.id, at, { key: 'x', params: {} }, at)).toBe(false);
-    expect(markRegistered(h.db, outbox.id, { portalRef: 'r', portalNumber: 'n', portalStatus: 'active', registeredAt: at, expiresAt: at }, at)).toBe(false);
+    expect(markRegistered(h.db, outbox.id, { portalRef: 'r', portalNumber: 'n', portalStatus: 'active', registeredAt: at, expiresAt: at, cancelledReason: null }, at)).toBe(false);
     expect(getRegistration(h.db, id)?.state).toBe('queued');
   });
 });

@@ -39,7 +39,7 @@ describe('registration watchdog', () => {
     await sleep(450);
     expect(await h.watchdog.pollOnce()).toBe(1);
     expect(getRegistration(h.db, id)).toMatchObject({ state: 'cancelled-by-portal', portal_status: 'cancelled' });
-    expect(h.queue.summary().cancelled).toEqual([{ id, patientName: h.members[0]!.name, portalRef: registered.portalRef }]);
+    expect(h.queue.summary().cancelled).toEqual([{ id, patientName: h.members[0]!.name, portalRef: registered.portalRef, cancelledReason: expect.stringMatching(/no pre-authorisation/) }]);
 
     const again = h.queue.resubmit(id);
     expect(again).toMatchObject({ state: 'queued', resubmittedFrom: id });

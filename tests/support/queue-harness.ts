@@ -34,18 +34,27 @@ export interface Harness {
   links: Map<string, LinkFinding>;
   pids: Map<string, PidBlock>;
   add(member: Member, kind?: RegistrationKind, extra?: Partial<RegistrationInput>): string;
+  /** Change the desk's portal secret (support fixed the portal user). */
+  setSecret(secret: string): void;
   close(): Promise<void>;
 }
 
 /** A real SQLite file, a real simulator over HTTP, the real engine and queue service. */
-export async function harness(sim: Partial<SimulatorOptions> = {}, sync: Partial<SyncSettings> = {}, portal: { clientSecret?: string; timeoutMs?: number } = {}): Promise<Harness> {
+export async function harness(
+  sim: Partial<SimulatorOptions> = {},
+  sync: Partial<SyncSettings> = {},
+  portal: { clientSecret?: string; timeoutMs?: number } = {},
+  /** The engine's clock, for tests that drive time instead of waiting for it. */
+  now?: () => Date,
+): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mitra-sync-'));
   const db = openDatabase({ file: dataPaths(dataDir).database, log: silentLogger });
   const simulator = await startPortalSimulator({ port: 0, seed: 3, ...sim });
-  const client = new PortalClient({ baseUrl: simulator.url, credentials: { clientId: 'test-desk', clientSecret: portal.clientSecret ?? 'secret' }, timeoutMs: portal.timeoutMs ?? 2_000, log: silentLogger });
+  const credentials = { clientId: 'test-desk', clientSecret: portal.clientSecret ?? 'secret' };
+  const client = new PortalClient({ baseUrl: simulator.url, credentials, timeoutMs: portal.timeoutMs ?? 2_000, log: silentLogger });
   const links = new Map<string, LinkFinding>();
   const pids = new Map<string, PidBlock>();
-  const engine = new SyncEngine({ db, client, pidKey: loadOrCreateKey(dataDir, 'pid-vault'), settings: { ...FAST_SYNC, ...sync }, hospitalState: 'BR', log: silentLogger, report: (link, finding) => links.set(link, finding) });
+  const engine = new SyncEngine({ db, client, pidKey: loadOrCreateKey(dataDir, 'pid-vault'), settings: { ...FAST_SYNC, ...sync }, hospitalState: 'BR', log: silentLogger, report: (link, finding) => links.set(link, finding), ...(now ? { now } : {}) });
   const watchdog = new RegistrationWatchdog({ db, client, log: silentLogger, portalDown: () => engine.breaker.state === 'open', holdsLease: () => engine.holdLease() }, 60_000);
   const queue = standaloneQueue({
     db,
@@ -81,6 +90,9 @@ export async function harness(sim: Partial<SimulatorOptions> = {}, sync: Partial
         ...extra,
       });
       return queue.add(input).id;
+    },
+    setSecret(secret) {
+      credentials.clientSecret = secret;
     },
     async close() {
       await engine.stop();

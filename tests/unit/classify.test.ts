@@ -24,7 +24,7 @@ describe('failure classification', () => {
     expect(classify(http(409, 'admitted_elsewhere'))).toMatchObject({ action: 'needs-action', reason: { key: 'sync.reason.admittedElsewhere' } });
     expect(classify(http(422, 'backdate_limit')).reason.key).toBe('sync.reason.backdateLimit');
     expect(classify(http(400, 'validation_failed')).reason.key).toBe('sync.reason.validation');
-    expect(classify(http(401, 'invalid_credentials'))).toMatchObject({ action: 'needs-action', reason: { key: 'sync.reason.credentials' } });
+    expect(classify(http(401, 'invalid_credentials'))).toMatchObject({ action: 'retry', deskFault: 'credentials', reason: { key: 'sync.reason.credentials' } });
     expect(classify(http(418, 'teapot'))).toMatchObject({ action: 'needs-action', reason: { key: 'sync.reason.rejected', params: { status: 418 } } });
     expect(classify(new Error('bug'))).toMatchObject({ action: 'retry', breaker: false, reason: { key: 'sync.reason.internal' } });
   });

@@ -7,7 +7,10 @@ import { startDevices } from '../device/start';
 import { openStore, startQueue } from '../queue/start';
 import { insertCaptureAttempt } from '../storage/sql/capture-attempts';
 import { guarded } from '../storage/database';
+import { Scheduler } from '../base/scheduler';
 import { HealthMonitor } from '../health/monitor';
+import { StoreWatch } from '../health/store-watch';
+import { StoreError } from '../storage/errors';
 import { storageProbe } from '../health/storage-probe';
 import { createLogger, type Logger } from '../logging/logger';
 import type { AppPaths } from './paths';
@@ -48,13 +51,21 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   const log = options.log ?? createLogger({ dir: dataPaths(dataDir).logs, level: settings.log.level });
   log.info(`Mitra Desk ${version} starting: shell=${shell} mode=${mode.mode} (${mode.reason})`);
 
+  // The one scheduler every timer and event callback runs through: a failure is logged (and a
+  // database failure turns the storage link red), never thrown out of the process.
+  const scheduler = new Scheduler((task, error) => {
+    if (error instanceof StoreError) storeWatch.failed(error);
+    log.error(`${task} failed`, error);
+  });
   const events = new EventHub(log.scope('events'));
-  const health = new HealthMonitor(log.scope('health'));
+  const health = new HealthMonitor(log.scope('health'), undefined, scheduler);
+  const storeWatch = new StoreWatch(health);
   health.onChange((snapshot) => events.emit('health.changed', snapshot));
-  health.addProbe('storage', storageProbe({ dataDir, lowMb: settings.storage.lowMb, fullMb: settings.storage.fullMb }), STORAGE_CHECK_MS);
+  health.addProbe('storage', storageProbe({ dataDir, lowMb: settings.storage.lowMb, fullMb: settings.storage.fullMb, databaseProblem: () => storeWatch.current() }), STORAGE_CHECK_MS);
 
   const db = await openStore(dataDir, log);
   const devices = await startDevices({
+    scheduler,
     settings,
     mode: mode.mode,
     resourcesDir: options.paths.resourcesDir,
@@ -63,7 +74,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     log,
     recordAttempt: (sessionId, attempt) => guarded(db, () => insertCaptureAttempt(db, sessionId, attempt)),
   });
-  const queue = await startQueue({ settings, mode: mode.mode, dataDir, db, health, events, log, takePid: (id) => devices.service.sessions.takePid(id), returnPid: (id, pid) => devices.service.sessions.restorePid(id, pid) });
+  const queue = await startQueue({ settings, mode: mode.mode, dataDir, db, health, storeWatch, scheduler, events, log, takePid: (id) => devices.service.sessions.takePid(id), returnPid: (id, pid) => devices.service.sessions.restorePid(id, pid) });
 
   const info = (): AppInfo => ({
     name: 'Mitra Desk',
@@ -91,10 +102,16 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   };
 
   health.start();
-  // A kiosk keeps serving the desk when some promise nobody awaited fails: log it, do not exit.
-  // (Everything that matters is already committed to the database before any network call.)
+  // Last resort: a kiosk keeps serving the desk when something nobody caught fails. Log it, do
+  // not exit: everything that matters is committed to the database before any network call, and
+  // every timer already runs through the guarded scheduler, so what reaches here is a bug.
   const onUnhandled = (reason: unknown) => log.error('unhandled promise rejection', reason);
+  const onUncaught = (error: unknown) => {
+    if (error instanceof StoreError) storeWatch.failed(error);
+    log.error('uncaught exception (kept running)', error);
+  };
   process.on('unhandledRejection', onUnhandled);
+  process.on('uncaughtException', onUncaught);
 
   return {
     settings,
@@ -106,6 +123,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     info,
     stop: async () => {
       process.off('unhandledRejection', onUnhandled);
+      process.off('uncaughtException', onUncaught);
       health.stop();
       await queue.stop();
       await devices.stop();

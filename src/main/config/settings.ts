@@ -16,6 +16,9 @@ function httpsOrLoopback(url: string): boolean {
   }
 }
 
+/** https, except for an adapter on this computer: credentials, tokens and PID blocks travel on it. */
+export const PortalUrl = z.url({ protocol: /^https?$/ }).refine(httpsOrLoopback, 'must be https (plain http only to this computer)');
+
 /**
  * The one typed settings file (settings.json in the data directory). Every field has a default
  * that runs out of the box; later capabilities add their sections here.
@@ -35,11 +38,7 @@ export const Settings = z.strictObject({
     .prefault({}),
   portal: z
     .strictObject({
-      /** https, except for an adapter on this computer: credentials, tokens and PID blocks travel on it. */
-      url: z
-        .url({ protocol: /^https?$/ })
-        .refine(httpsOrLoopback, 'must be https (plain http only to this computer)')
-        .optional(),
+      url: PortalUrl.optional(),
       /** The desk's portal credentials (this file is written with mode 0600). */
       clientId: z.string().default(''),
       clientSecret: z.string().default(''),

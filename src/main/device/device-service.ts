@@ -1,4 +1,5 @@
 import type { AttemptRecord, DeviceStatus, RdDeviceInfo, RdServiceEntry } from '../../shared/contract/device';
+import { Scheduler, type Task } from '../base/scheduler';
 import type { EventHub } from '../contract/events';
 import type { HealthMonitor } from '../health/monitor';
 import type { Logger } from '../logging/logger';
@@ -22,6 +23,8 @@ export interface DeviceServiceDeps {
   rescanMs: number;
   pidHoldMs: number;
   recordAttempt?: (sessionId: string, attempt: AttemptRecord) => void;
+  /** Runs the rescan timer and the USB event callback; none can throw out of the process. */
+  scheduler?: Scheduler;
   now?: () => Date;
 }
 
@@ -34,7 +37,7 @@ export class DeviceService {
   readonly sessions: CaptureSessions;
   private current: DeviceStatus;
   private selected: { service: RdServiceEntry; device: RdDeviceInfo | null } | null = null;
-  private timer: NodeJS.Timeout | undefined;
+  private rescanTask: Task | undefined;
   private scanning: Promise<DeviceStatus> | null = null;
   private capturing = 0;
   private unsubscribe: (() => void) | undefined;
@@ -66,21 +69,14 @@ export class DeviceService {
   }
 
   start(): void {
-    this.unsubscribe = this.deps.presence.onEvent(() => void this.scan());
+    const scheduler = this.deps.scheduler ?? new Scheduler((task, error) => this.deps.log.error(`${task} failed`, error));
+    this.unsubscribe = this.deps.presence.onEvent(scheduler.guard('rescan on USB change', () => this.scan()));
     this.deps.presence.start();
-    const tick = () => {
-      const next = () => {
-        this.timer = setTimeout(tick, this.deps.rescanMs);
-        this.timer.unref();
-      };
-      if (this.capturing > 0) next();
-      else void this.scan().finally(next);
-    };
-    tick();
+    this.rescanTask = scheduler.repeat('scanner rescan', this.deps.rescanMs, () => (this.capturing > 0 ? undefined : this.scan()), { firstAfterMs: 0 });
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    this.rescanTask?.cancel();
     this.unsubscribe?.();
     this.deps.presence.stop();
   }

@@ -5,6 +5,7 @@ import type { EventHub } from '../contract/events';
 import type { Handlers } from '../contract/dispatch';
 import type { HealthMonitor } from '../health/monitor';
 import type { Logger } from '../logging/logger';
+import type { Scheduler } from '../base/scheduler';
 import { loadCatalogue } from './catalogue';
 import { DeviceService } from './device-service';
 import { startRdEmulator, type RdEmulator } from './emulator/server';
@@ -33,6 +34,8 @@ export interface DevicesOptions {
   sources?: PresenceSource[];
   /** Keep each capture attempt (never the PID block) in the attempt history. */
   recordAttempt?: (sessionId: string, attempt: AttemptRecord) => void;
+  /** The app's guarded scheduler for timers and event callbacks. */
+  scheduler?: Scheduler;
 }
 
 export interface RunningDevices {
@@ -46,7 +49,7 @@ export interface RunningDevices {
  * Start the device side. In training mode the app runs its own emulated RD service on a free
  * loopback port and looks only there, so a real scanner on the desk never mixes into practice.
  */
-export async function startDevices({ settings, mode, resourcesDir, health, events, log, sources, recordAttempt }: DevicesOptions): Promise<RunningDevices> {
+export async function startDevices({ settings, mode, resourcesDir, health, events, log, sources, recordAttempt, scheduler }: DevicesOptions): Promise<RunningDevices> {
   const catalogue = loadCatalogue(resourcesDir);
   let emulator: RdEmulator | null = null;
   let discovery: DiscoveryOptions = {
@@ -60,8 +63,9 @@ export async function startDevices({ settings, mode, resourcesDir, health, event
     emulator = await startRdEmulator({ port: 0, profile: settings.training.rdProfile, script, log: log.scope('emulator') });
     discovery = { host: '127.0.0.1', ports: [emulator.port], schemes: [emulator.scheme], timeoutMs: settings.rd.probeTimeoutMs };
   }
-  const presence = new PresenceWatcher(sources ?? defaultSources(), catalogue, settings.usb.pollMs, log.scope('usb'));
+  const presence = new PresenceWatcher(sources ?? defaultSources(), catalogue, settings.usb.pollMs, log.scope('usb'), scheduler);
   const service = new DeviceService({
+    ...(scheduler ? { scheduler } : {}),
     discovery,
     client: new RdClient(DEFAULT_CLIENT_OPTIONS),
     presence,

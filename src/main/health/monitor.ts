@@ -1,4 +1,5 @@
 import { LinkId, type HealthSnapshot, type LinkReport, type LinkStatus, type MessageParams } from '../../shared/contract';
+import { Scheduler, type Task } from '../base/scheduler';
 import type { Logger } from '../logging/logger';
 
 /** What a check finds; the monitor stamps the link id and the time. */
@@ -13,7 +14,7 @@ export type Probe = () => Promise<LinkFinding>;
 interface ProbeEntry {
   probe: Probe;
   intervalMs: number;
-  timer?: NodeJS.Timeout;
+  task?: Task;
   running: boolean;
 }
 
@@ -30,6 +31,8 @@ export class HealthMonitor {
   constructor(
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
+    /** Runs the probes' timers; a probe that throws is logged, never thrown out of the process. */
+    private readonly scheduler: Scheduler = new Scheduler((task, error) => log.error(`${task} failed`, error)),
   ) {
     for (const id of LinkId.options) {
       this.links.set(id, { id, status: 'unknown', messageKey: 'health.message.notChecked', params: {}, checkedAt: null });
@@ -80,7 +83,7 @@ export class HealthMonitor {
 
   stop(): void {
     this.started = false;
-    for (const entry of this.probes.values()) clearTimeout(entry.timer);
+    for (const entry of this.probes.values()) entry.task?.cancel();
   }
 
   snapshot(): HealthSnapshot {
@@ -95,11 +98,8 @@ export class HealthMonitor {
   private schedule(id: LinkId, delayMs: number): void {
     const entry = this.probes.get(id);
     if (!entry || !this.started) return;
-    clearTimeout(entry.timer);
-    entry.timer = setTimeout(() => {
-      void this.check(id).finally(() => this.schedule(id, entry.intervalMs));
-    }, delayMs);
-    entry.timer.unref();
+    entry.task?.cancel();
+    entry.task = this.scheduler.after(`health probe ${id}`, delayMs, () => this.check(id).finally(() => this.schedule(id, entry.intervalMs)));
   }
 
   private notify(): void {

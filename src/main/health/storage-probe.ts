@@ -1,20 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { StoreError } from '../storage/errors';
 import type { LinkFinding } from './monitor';
 
 export interface StorageProbeOptions {
   dataDir: string;
   lowMb: number;
   fullMb: number;
+  /** A database failure seen since the last write that worked (locked, full), if any. */
+  databaseProblem?: () => StoreError | null;
 }
 
 /**
  * The kiosk's own disk: can we still write to the data folder, and how much room is left?
  * A full disk is the failure that would otherwise lose queued registrations silently.
  */
-export function storageProbe({ dataDir, lowMb, fullMb }: StorageProbeOptions): () => Promise<LinkFinding> {
+export function storageProbe({ dataDir, lowMb, fullMb, databaseProblem }: StorageProbeOptions): () => Promise<LinkFinding> {
   return async () => {
+    const problem = databaseProblem?.();
+    if (problem) return { status: 'down', messageKey: problem.messageKey, params: problem.params };
     let freeMb: number;
     try {
       await mkdir(dataDir, { recursive: true });

@@ -39,12 +39,14 @@ interface RequestOptions<S extends z.ZodType> {
 const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 
 /**
- * The typed HTTP client for the portal contract (docs/portal-api.yaml). Every call has a timeout;
- * every answer is checked against the contract; a bearer token is fetched when needed and, on a
- * 401, refreshed once before the call is tried again.
+ * The typed HTTP client for the portal contract (docs/portal-api.yaml). Every exchange is bounded
+ * by `timeoutMs`; every answer is checked against the contract (times arrive in UTC from here on);
+ * a bearer token is fetched when needed and, on a 401, refreshed once before the call is tried
+ * again. Redirects and certificate failures are their own kinds of failure: desk-wide faults.
  */
 export class PortalClient {
   private token: { access: string; refresh: string } | null = null;
+  private loggingIn: Promise<void> | null = null;
   private readonly base: URL;
 
   constructor(private readonly options: PortalClientOptions) {
@@ -83,9 +85,22 @@ export class PortalClient {
     return this.request({ method: 'POST', path: `registrations/${encodeURIComponent(registrationId)}/cancel`, schema: Registration, body: { reason } });
   }
 
-  private async login(): Promise<void> {
-    const token = await this.request({ method: 'POST', path: 'auth/token', schema: Token, auth: false, body: this.options.credentials });
-    this.token = { access: token.accessToken, refresh: token.refreshToken };
+  /** Ask for a new token with the desk's credentials now: the check that credentials work again. */
+  async checkCredentials(): Promise<void> {
+    this.token = null;
+    await this.login();
+  }
+
+  /** One token request at a time: calls that start together share it instead of fetching one each. */
+  private login(): Promise<void> {
+    this.loggingIn ??= this.request({ method: 'POST', path: 'auth/token', schema: Token, auth: false, body: this.options.credentials })
+      .then((token) => {
+        this.token = { access: token.accessToken, refresh: token.refreshToken };
+      })
+      .finally(() => {
+        this.loggingIn = null;
+      });
+    return this.loggingIn;
   }
 
   /** A refresh token when we have one, else the credentials again. */
@@ -117,7 +132,31 @@ export class PortalClient {
     }
   }
 
-  private async send<S extends z.ZodType>({ method, path, schema, body, headers, query }: RequestOptions<S>, auth: boolean): Promise<z.output<S>> {
+  /**
+   * One HTTP exchange, headers and body, bounded by `timeoutMs` whatever the transport does: the
+   * deadline settles the call even when an aborted body read never returns (undici in Node 20).
+   * Its timer keeps the process alive, so an awaited call can never be abandoned by an emptied
+   * event loop.
+   */
+  private async send<S extends z.ZodType>(options: RequestOptions<S>, auth: boolean): Promise<z.output<S>> {
+    const controller = new AbortController();
+    const { timeoutMs } = this.options;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new PortalError('timeout', `portal did not answer ${options.method} /${options.path} within ${timeoutMs} ms`));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exchange(options, auth, controller.signal), deadline]);
+    } finally {
+      clearTimeout(timer);
+      controller.abort();
+    }
+  }
+
+  private async exchange<S extends z.ZodType>({ method, path, schema, body, headers, query }: RequestOptions<S>, auth: boolean, signal: AbortSignal): Promise<z.output<S>> {
     const url = new URL(path, this.base);
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
     let response: Response;
@@ -131,22 +170,26 @@ export class PortalClient {
           ...headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-        redirect: 'error',
+        signal,
+        // A redirect is never followed: the credentials and PID blocks must not go where settings do not say.
+        redirect: 'manual',
       });
     } catch (error) {
-      const name = (error as Error).name;
-      if (name === 'TimeoutError' || name === 'AbortError') throw new PortalError('timeout', `portal did not answer ${method} /${path} within ${this.options.timeoutMs} ms`, null, null, null, error);
-      const code = (error as { cause?: { code?: string } }).cause?.code ?? null;
+      if (signal.aborted) throw new PortalError('timeout', `portal did not answer ${method} /${path} in time`, null, null, null, error);
+      const code = socketCode(error);
+      if (code && CERTIFICATE_CODES.has(code)) throw new PortalError('certificate', `portal certificate refused for ${method} /${path}: ${code}`, null, null, null, error, code);
       throw new PortalError('network', `portal unreachable for ${method} /${path}: ${code ?? (error as Error).message}`, null, null, null, error, code);
+    }
+    if (response.status >= 300 && response.status < 400) {
+      void response.body?.cancel().catch(() => {});
+      throw new PortalError('redirect', `portal redirected ${method} /${path} (HTTP ${response.status}); redirects are not followed`, response.status);
     }
     let text: string;
     try {
-      text = await readLimited(response, MAX_RESPONSE_BYTES);
+      text = await readLimited(response, MAX_RESPONSE_BYTES, signal);
     } catch (error) {
       if (error instanceof PortalError) throw error;
-      const name = (error as Error).name;
-      throw new PortalError(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network', `portal answer to /${path} broke off`, response.status, null, null, error);
+      throw new PortalError(signal.aborted ? 'timeout' : 'network', `portal answer to /${path} broke off`, response.status, null, null, error, socketCode(error));
     }
     let json: unknown;
     try {
@@ -157,9 +200,8 @@ export class PortalClient {
     }
     if (!response.ok) {
       const parsed = ApiError.safeParse(json);
-      const code = parsed.success ? parsed.data.error.code : null;
-      const retryAfter = response.headers.get('retry-after');
-      const retryAfterMs = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : null;
+      const code = parsed.success ? portalCodeOf(parsed.data.error.code) : null;
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
       throw new PortalError('http', `portal refused ${method} /${path}: HTTP ${response.status}${code ? ` ${code}` : ''}`, response.status, code, retryAfterMs);
     }
     const checked = schema.safeParse(json);
@@ -168,20 +210,72 @@ export class PortalClient {
   }
 }
 
-async function readLimited(response: Response, limit: number): Promise<string> {
+/** TLS verification failures: a desk-wide fault (the portal's certificate, or the desk's clock), never one registration's. */
+const CERTIFICATE_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+]);
+
+/** The socket-level code behind a fetch failure (undici wraps it once or twice). */
+function socketCode(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_ABORTED') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** A portal error code as we keep it: a short word, or null for anything else (an empty string, a 10 kB one, odd characters). */
+function portalCodeOf(code: string): string | null {
+  return /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(code) ? code : null;
+}
+
+/**
+ * Retry-After as RFC 9110 allows it: delay-seconds or an HTTP-date. Null for anything else (NaN,
+ * negative, "1e13", a value over 64 characters); the caller clamps what it gets to its own maximum.
+ */
+export function parseRetryAfter(value: string | null, nowMs: number): number | null {
+  if (value === null || value.length > 64) return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000; // may be enormous: the caller clamps it
+  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return null;
+  const at = Date.parse(text);
+  return Number.isFinite(at) ? Math.max(0, at - nowMs) : null;
+}
+
+async function readLimited(response: Response, limit: number, signal: AbortSignal): Promise<string> {
   if (!response.body) return '';
   const reader = response.body.getReader();
+  const onAbort = () => void reader.cancel().catch(() => {});
+  signal.addEventListener('abort', onAbort, { once: true });
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new PortalError('bad-response', `portal answer over ${limit} bytes`, response.status);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        void reader.cancel().catch(() => {});
+        throw new PortalError('bad-response', `portal answer over ${limit} bytes`, response.status);
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -2,9 +2,11 @@ import { MitraError } from '../../shared/errors';
 
 /**
  * How a portal call failed. `network` and `timeout` mean no answer; `http` carries the status and
- * the portal's own error code; `bad-response` means an answer that is not what the contract says.
+ * the portal's own error code; `bad-response` means an answer that is not what the contract says;
+ * `redirect` an answer sending us elsewhere (never followed); `certificate` a TLS certificate
+ * that did not verify.
  */
-export type PortalFailure = 'network' | 'timeout' | 'http' | 'bad-response';
+export type PortalFailure = 'network' | 'timeout' | 'http' | 'bad-response' | 'redirect' | 'certificate';
 
 export class PortalError extends MitraError {
   constructor(

@@ -1,14 +1,33 @@
 import { z } from 'zod';
+import { maskAadhaarLike } from '../../shared/aadhaar/mask';
 
 /**
  * The portal contract (docs/portal-api.yaml) as zod schemas: the client validates every answer
  * with them, the simulator every request.
  */
+/**
+ * A time from the portal, any offset the contract's date-time allows (`+05:30`, `Z`, fractions of
+ * any length), turned into UTC at once: everything stored and compared on this desk is UTC.
+ */
+export const PortalTime = z.iso
+  .datetime({ offset: true })
+  .refine((value) => Number.isFinite(Date.parse(value)), 'not a real date')
+  .transform((value) => new Date(Date.parse(value)).toISOString());
+
+/** Text the portal writes for people (a cancellation reason): no control characters, bounded, no Aadhaar number. */
+const PortalText = (max: number) =>
+  z
+    .string()
+    .transform((value) => maskAadhaarLike(value.replace(/[\p{Cc}\u202A-\u202E\u2066-\u2069]+/gu, ' ').trim()).slice(0, max));
+
+/** An identifier the desk stores and shows: printable, bounded. */
+const PortalId = z.string().min(1).max(128).regex(/^[\x21-\x7E]+$/, 'printable ASCII without spaces');
+
 export const ApiError = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });
 
 export const Health = z.object({
   status: z.enum(['ok', 'degraded']),
-  time: z.string(),
+  time: PortalTime,
   states: z.array(z.object({ code: z.string(), name: z.string(), available: z.boolean() })),
 });
 export type Health = z.infer<typeof Health>;
@@ -78,11 +97,11 @@ export type RegistrationRequest = z.infer<typeof RegistrationRequest>;
 
 export const RegistrationStatus = z.enum(['active', 'preauth-raised', 'cancelled', 'discharged']);
 export const Registration = z.object({
-  registrationId: z.string(),
-  registrationNumber: z.string(),
+  registrationId: PortalId,
+  registrationNumber: PortalId,
   status: RegistrationStatus,
-  createdAt: z.string(),
-  expiresAt: z.string().optional(),
-  cancelledReason: z.string().optional(),
+  createdAt: PortalTime,
+  expiresAt: PortalTime.optional(),
+  cancelledReason: PortalText(500).optional(),
 });
 export type Registration = z.infer<typeof Registration>;

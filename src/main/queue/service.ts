@@ -1,24 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { QueueEntry, QueueSummary, RegistrationInput } from '../../shared/contract/queue';
+import type { DeskHold, QueueEntry, QueueSummary, RegistrationInput } from '../../shared/contract/queue';
 import { MitraError } from '../../shared/errors';
 import type { PidBlock } from '../device/rd/pid-block';
 import type { Logger } from '../logging/logger';
-import { aadhaarTrace } from '../storage/aadhaar';
 import { guarded, inTransaction, type Db } from '../storage/database';
 import { sealPid } from '../storage/pid-vault';
 import { loadOrCreateKey } from '../storage/secrets';
 import { appendAudit } from '../storage/sql/audit';
 import { upsertPatient } from '../storage/sql/patients';
-import { getRegistration, insertOutbox, insertRegistration, outboxFor, requeueNow, setState } from '../storage/sql/queue';
+import { getRegistration, insertImportBatch, insertOutbox, insertRegistration, outboxFor, requeueNow, setState, snapshotOf } from '../storage/sql/queue';
+import { registrationFingerprint } from './fingerprint';
 import { buildPayload, type StoredPayload } from './payload';
 import { entryById, listEntries, summarise } from './view';
 
 export type ParsedRegistration = z.output<typeof RegistrationInput>;
 
+/** The file a batch of paper records came from (its name for people, its digest to refuse a second import). */
+export interface ImportBatch {
+  fileName: string;
+  sha256: string;
+}
+
 export interface QueueDeps {
   db: Db;
-  aadhaarKey: Buffer;
   pidKey: Buffer;
   hospital: { code: string; state: string };
   /** Hand over a capture session's held PID block (once), for buffered authentication. */
@@ -31,6 +36,8 @@ export interface QueueDeps {
   nudge: () => void;
   onChange: () => void;
   portalLink: () => QueueSummary['portal'];
+  /** What holds the whole desk back, if anything (from the sync engine). */
+  hold?: () => DeskHold | null;
   now?: () => Date;
 }
 
@@ -51,9 +58,9 @@ export class QueueService {
 
   /**
    * Record several registrations at once, all or nothing (paper records typed in after an
-   * outage). Each is checked before anything is written.
+   * outage, with the file they came from). Each is checked before anything is written.
    */
-  record(inputs: ParsedRegistration[], actor: string): string[] {
+  record(inputs: ParsedRegistration[], actor: string, batch?: ImportBatch): string[] {
     const now = this.now();
     const prepared = inputs.map((input) => this.prepare(input, now));
     const handBack = () => {
@@ -61,7 +68,7 @@ export class QueueService {
     };
     let ids: string[];
     try {
-      ids = this.write(prepared, actor, now);
+      ids = this.write(prepared, actor, now, batch);
     } catch (error) {
       handBack(); // a failed write must not cost the patient their capture
       throw error;
@@ -71,23 +78,40 @@ export class QueueService {
     return ids;
   }
 
-  private write(prepared: { input: ParsedRegistration; payload: StoredPayload; pid: PidBlock | null }[], actor: string, now: Date): string[] {
+  private write(prepared: { input: ParsedRegistration; payload: StoredPayload; pid: PidBlock | null }[], actor: string, now: Date, batch?: ImportBatch): string[] {
     const { db } = this.deps;
-    return inTransaction(db, () =>
-      prepared.map(({ input, payload, pid }) => {
-        const at = now.toISOString();
-        // The full Aadhaar number goes no further than this line: only its last 4 digits and keyed hash are kept.
+    const at = now.toISOString();
+    return inTransaction(db, () => {
+      const importBatch = batch ? insertImportBatch(db, { at, fileName: batch.fileName, sha256: batch.sha256, records: prepared.length }) : undefined;
+      return prepared.map(({ input, payload, pid }) => {
+        // The full Aadhaar number goes no further than this line: only its last 4 digits are kept.
         const { aadhaar, ...patient } = input.patient;
-        const patientId = upsertPatient(db, patient, aadhaar ? aadhaarTrace(aadhaar, this.deps.aadhaarKey) : null, at);
+        const { id: patientId, changed } = upsertPatient(db, patient, aadhaar ? aadhaar.slice(-4) : null, at);
         const registrationId = randomUUID();
         const outboxId = randomUUID();
-        insertRegistration(db, { id: registrationId, patientId, kind: input.kind, hospitalCode: this.deps.hospital.code, hospitalState: this.deps.hospital.state, admittedAt: input.admittedAt, payload }, at);
+        if (changed.length) appendAudit(db, { actor, action: 'patient-details-changed', subject: patientId, detail: { fields: changed, by: registrationId } }, at);
+        insertRegistration(
+          db,
+          {
+            id: registrationId,
+            patientId,
+            patient: { name: patient.name, gender: patient.gender ?? null, yearOfBirth: patient.yearOfBirth ?? null, mobile: patient.mobile ?? null, district: patient.district ?? null },
+            kind: input.kind,
+            hospitalCode: this.deps.hospital.code,
+            hospitalState: this.deps.hospital.state,
+            admittedAt: input.admittedAt,
+            payload,
+            fingerprint: registrationFingerprint({ kind: input.kind, beneficiaryId: patient.beneficiaryId, state: patient.state, admittedAt: input.admittedAt }),
+            ...(importBatch !== undefined ? { importBatch } : {}),
+          },
+          at,
+        );
         const sealed = pid ? { sealed: sealPid(pid, this.deps.pidKey, outboxId), expiresAt: new Date(pid.capturedAt.getTime() + this.deps.pidHoldMs).toISOString() } : undefined;
         insertOutbox(db, { id: outboxId, registrationId, patientId, kind: input.kind, ...(sealed ? { pid: sealed } : {}) }, at);
-        appendAudit(db, { actor, action: actor === 'import' ? 'imported' : 'created', subject: registrationId, detail: { kind: input.kind, verification: input.verification.method, buffered: Boolean(pid) } }, at);
+        appendAudit(db, { actor, action: actor === 'import' ? 'imported' : 'created', subject: registrationId, detail: { kind: input.kind, verification: input.verification.method, buffered: Boolean(pid), ...(importBatch !== undefined ? { importBatch } : {}) } }, at);
         return registrationId;
-      }),
-    );
+      });
+    });
   }
 
   list(state: QueueEntry['state'] | undefined, limit = 200): QueueEntry[] {
@@ -95,7 +119,7 @@ export class QueueService {
   }
 
   summary(): QueueSummary {
-    return guarded(this.deps.db, () => summarise(this.deps.db, this.deps.portalLink()));
+    return guarded(this.deps.db, () => summarise(this.deps.db, this.deps.portalLink(), this.deps.hold?.() ?? null));
   }
 
   retryNow(id: string, actor = 'operator'): QueueEntry {
@@ -120,7 +144,22 @@ export class QueueService {
     const payload = JSON.parse(old.payload) as StoredPayload;
     const newId = randomUUID();
     inTransaction(db, () => {
-      insertRegistration(db, { id: newId, patientId: old.patient_id, kind: old.kind, hospitalCode: old.hospital_code, hospitalState: old.hospital_state, admittedAt: old.admitted_at, payload: { ...payload, buffered: null }, resubmittedFrom: id }, at);
+      insertRegistration(
+        db,
+        {
+          id: newId,
+          patientId: old.patient_id,
+          patient: snapshotOf(old),
+          kind: old.kind,
+          hospitalCode: old.hospital_code,
+          hospitalState: old.hospital_state,
+          admittedAt: old.admitted_at,
+          payload: { ...payload, buffered: null },
+          fingerprint: old.fingerprint ?? registrationFingerprint({ kind: old.kind, beneficiaryId: payload.request.beneficiaryId, state: payload.request.state, admittedAt: old.admitted_at }),
+          resubmittedFrom: id,
+        },
+        at,
+      );
       insertOutbox(db, { id: randomUUID(), registrationId: newId, patientId: old.patient_id, kind: old.kind }, at);
       if (!setState(db, id, 'resubmitted', at, { from: ['cancelled-by-portal'] })) throw new MitraError('queue_not_resubmittable', 'entry changed meanwhile', { messageKey: 'queue.error.notResubmittable' });
       appendAudit(db, { actor, action: 'resubmitted', subject: id, detail: { as: newId } }, at);
@@ -219,10 +258,10 @@ export function standaloneQueue(options: {
   pidHoldMs?: number;
   nudge?: () => void;
   portalLink?: () => QueueSummary['portal'];
+  hold?: () => DeskHold | null;
 }): QueueService {
   return new QueueService({
     db: options.db,
-    aadhaarKey: loadOrCreateKey(options.dataDir, 'aadhaar-hmac'),
     pidKey: loadOrCreateKey(options.dataDir, 'pid-vault'),
     hospital: options.hospital,
     takePid: options.takePid ?? (() => null),
@@ -231,5 +270,6 @@ export function standaloneQueue(options: {
     nudge: options.nudge ?? (() => {}),
     onChange: () => {},
     portalLink: options.portalLink ?? (() => 'unknown'),
+    ...(options.hold ? { hold: options.hold } : {}),
   });
 }

@@ -13,6 +13,8 @@ import { backupOnStart, latestBackup, openDatabase, type Db } from '../storage/d
 import { StoreError } from '../storage/errors';
 import { loadOrCreateKey } from '../storage/secrets';
 import { SyncEngine } from '../sync/engine';
+import type { Scheduler, Task } from '../base/scheduler';
+import type { StoreWatch } from '../health/store-watch';
 import { RegistrationWatchdog } from '../sync/watchdog';
 import { QueueService } from './service';
 
@@ -25,6 +27,10 @@ export interface QueueOptions {
   dataDir: string;
   db: Db;
   health: HealthMonitor;
+  /** Database failures and recoveries, for the storage link. */
+  storeWatch: StoreWatch;
+  /** The app's guarded scheduler: timers and callbacks that cannot throw out of the process. */
+  scheduler: Scheduler;
   events: EventHub;
   log: Logger;
   takePid: (captureSessionId: string) => PidBlock | null;
@@ -71,7 +77,7 @@ export function portalSetup(settings: Settings, simulatorUrl: string | null) {
  * Start the queue side: the portal client (or, in training, the simulator it talks to), the sync
  * engine, the registration watchdog and the queue service behind the contract's queue calls.
  */
-export async function startQueue({ settings, mode, dataDir, db, health, events, log, takePid, returnPid }: QueueOptions): Promise<RunningQueue> {
+export async function startQueue({ settings, mode, dataDir, db, health, storeWatch, scheduler, events, log, takePid, returnPid }: QueueOptions): Promise<RunningQueue> {
   let simulator: PortalSimulator | null = null;
   if (mode === 'training') {
     const lifetimeMinutes = settings.training.portalLifetimeMinutes ?? settings.watchdog.lifetimeMinutes;
@@ -80,12 +86,13 @@ export async function startQueue({ settings, mode, dataDir, db, health, events, 
   const setup = portalSetup(settings, simulator?.url ?? null);
   const client = new PortalClient({ baseUrl: setup.baseUrl, credentials: setup.credentials, timeoutMs: settings.portal.timeoutMs, log: log.scope('portal') });
 
-  let changeTimer: NodeJS.Timeout | undefined;
+  let changeTask: Task | undefined;
   const emitChanged = () => {
     // Coalesce bursts (a drain changes many entries at once) into one event.
-    clearTimeout(changeTimer);
-    changeTimer = setTimeout(() => events.emit('queue.changed', service.summary()), 100);
+    changeTask?.cancel();
+    changeTask = scheduler.after('queue.changed', 100, () => events.emit('queue.changed', watchStore(() => service.summary())));
   };
+  const onStoreProblem = (problem: StoreError | null) => (problem ? storeWatch.failed(problem) : storeWatch.works());
   const engine = new SyncEngine({
     db,
     client,
@@ -94,11 +101,12 @@ export async function startQueue({ settings, mode, dataDir, db, health, events, 
     hospitalState: setup.hospital.state,
     log: log.scope('sync'),
     report: (link, finding) => health.report(link, finding),
+    onStoreProblem,
     onChange: emitChanged,
+    scheduler,
   });
   const service = new QueueService({
     db,
-    aadhaarKey: loadOrCreateKey(dataDir, 'aadhaar-hmac'),
     pidKey: loadOrCreateKey(dataDir, 'pid-vault'),
     hospital: setup.hospital,
     takePid,
@@ -108,21 +116,24 @@ export async function startQueue({ settings, mode, dataDir, db, health, events, 
     nudge: () => engine.nudge(),
     onChange: emitChanged,
     portalLink: () => engine.portalLink,
+    hold: () => engine.hold(),
   });
   const watchdog = new RegistrationWatchdog(
-    { db, client, log: log.scope('watchdog'), portalDown: () => engine.breaker.state === 'open', holdsLease: () => engine.holdLease(), onChange: emitChanged },
+    { db, client, log: log.scope('watchdog'), portalDown: () => engine.hold() !== null, holdsLease: () => engine.holdLease(), onChange: emitChanged, scheduler },
     settings.watchdog.pollSeconds * 1000,
   );
 
   // A failing disk shows on the storage link at once, not only in the error the operator sees.
-  const watchStore = <T>(work: () => T): T => {
+  function watchStore<T>(work: () => T): T {
     try {
-      return work();
+      const result = work();
+      storeWatch.works();
+      return result;
     } catch (error) {
-      if (error instanceof StoreError) health.report('storage', { status: 'down', messageKey: `store.${error.problem === 'too-new' ? 'tooNew' : error.problem}`, params: { file: db.name } });
+      if (error instanceof StoreError) storeWatch.failed(error);
       throw error;
     }
-  };
+  }
 
   engine.start();
   watchdog.start();
@@ -148,7 +159,7 @@ export async function startQueue({ settings, mode, dataDir, db, health, events, 
       },
     },
     stop: async () => {
-      clearTimeout(changeTimer);
+      changeTask?.cancel();
       watchdog.stop();
       await engine.stop();
       await simulator?.close();

@@ -1,15 +1,44 @@
-import type { Message } from '../../shared/contract/common';
-import { RegistrationState, type QueueEntry, type QueueSummary } from '../../shared/contract/queue';
+import { Message } from '../../shared/contract/common';
+import { RegistrationState, type DeskHold, type QueueEntry, type QueueSummary } from '../../shared/contract/queue';
 import type { Db } from '../storage/database';
 import { auditFor } from '../storage/sql/audit';
-import { attemptsFor, cancelledByPortal, countsByState, lastDeliveryAt, listRegistrations, oldestPendingAt, watchedSummary, type ListedRow } from '../storage/sql/queue';
+import { attemptsFor, cancelledByPortal, countsByState, entryRow, lastDeliveryAt, listRegistrations, oldestPendingAt, watchedSummary, type ListedRow } from '../storage/sql/queue';
 
-const parseMessage = (text: string | null): Message | null => (text ? (JSON.parse(text) as Message) : null);
+/*
+ * Rows become contract shapes here, and nothing a row holds can break a read: a time in any
+ * offset (or no time at all) and a message that is not one are made safe, so one odd row written
+ * by an older version or a hostile portal never takes the whole queue screen down.
+ */
+
+const EPOCH = new Date(0).toISOString();
+
+/** A stored time as the contract's UTC date-time, or null when it is not a time. */
+function utcOrNull(value: string | null): string | null {
+  if (value === null) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+const MESSAGE_KEY = /^[A-Za-z][A-Za-z0-9_.]{0,80}$/;
+
+/** A stored message, or null when the text is not a message with a plain key. */
+function messageOrNull(text: string | null): Message | null {
+  if (!text) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = Message.safeParse(value);
+  return parsed.success && MESSAGE_KEY.test(parsed.data.key) ? parsed.data : null;
+}
 
 /** One registration as the queue screen shows it, with its history (send attempts and audited actions). */
 export function toEntry(db: Db, row: ListedRow): QueueEntry {
-  const attempts = attemptsFor(db, row.id).map((a) => ({ at: a.at, event: `attempt-${a.outcome}`, message: parseMessage(a.message) }));
-  const actions = auditFor(db, row.id).map((a) => ({ at: a.at, event: a.action, message: null }));
+  const attempts = attemptsFor(db, row.id).map((a) => ({ at: utcOrNull(a.at) ?? EPOCH, event: `attempt-${a.outcome}`, message: messageOrNull(a.message) }));
+  const actions = auditFor(db, row.id).map((a) => ({ at: utcOrNull(a.at) ?? EPOCH, event: a.action, message: null }));
+  const active = row.state === 'registered' && (row.portal_status ?? 'active') === 'active';
   return {
     id: row.id,
     kind: row.kind,
@@ -17,14 +46,15 @@ export function toEntry(db: Db, row: ListedRow): QueueEntry {
     patientName: row.patient_name,
     beneficiaryId: row.beneficiary_id,
     aadhaarLast4: row.aadhaar_last4,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    createdAt: utcOrNull(row.created_at) ?? EPOCH,
+    updatedAt: utcOrNull(row.updated_at) ?? EPOCH,
     attempts: row.attempts ?? 0,
-    nextAttemptAt: row.state === 'queued' ? row.next_attempt_at : null,
-    lastError: row.state === 'queued' || row.state === 'needs-action' || row.state === 'sending' ? parseMessage(row.last_error) : null,
+    nextAttemptAt: row.state === 'queued' ? utcOrNull(row.next_attempt_at) : null,
+    lastError: row.state === 'queued' || row.state === 'needs-action' || row.state === 'sending' ? messageOrNull(row.last_error) : null,
     portalRef: row.portal_number,
     portalStatus: row.portal_status,
-    expiresAt: row.state === 'registered' && (row.portal_status ?? 'active') === 'active' ? row.expires_at : null,
+    expiresAt: active ? utcOrNull(row.expires_at) : null,
+    cancelledReason: row.cancelled_reason,
     resubmittedFrom: row.resubmitted_from,
     resubmittedAs: row.resubmitted_as,
     history: [...attempts, ...actions].sort((a, b) => a.at.localeCompare(b.at)),
@@ -36,14 +66,16 @@ export function listEntries(db: Db, state: QueueEntry['state'] | undefined, limi
 }
 
 export function entryById(db: Db, id: string): QueueEntry | undefined {
-  const row = (db.prepare(`SELECT r.*, p.name AS patient_name, p.beneficiary_id, p.aadhaar_last4, o.attempts, o.next_attempt_at, o.state AS outbox_state,
-      (SELECT n.id FROM registrations n WHERE n.resubmitted_from = r.id) AS resubmitted_as
-      FROM registrations r JOIN patients p ON p.id = r.patient_id LEFT JOIN outbox o ON o.registration_id = r.id WHERE r.id = ?`).get(id)) as ListedRow | undefined;
+  const row = entryRow(db, id);
   return row ? toEntry(db, row) : undefined;
 }
 
-export function summarise(db: Db, portal: QueueSummary['portal']): QueueSummary {
+export function summarise(db: Db, portal: QueueSummary['portal'], hold: DeskHold | null): QueueSummary {
   const counts = Object.fromEntries(RegistrationState.options.map((state) => [state, 0])) as QueueSummary['counts'];
-  Object.assign(counts, countsByState(db));
-  return { counts, oldestPendingAt: oldestPendingAt(db), portal, lastDeliveryAt: lastDeliveryAt(db), cancelled: cancelledByPortal(db), watched: watchedSummary(db) };
+  for (const [state, n] of Object.entries(countsByState(db))) if (Object.hasOwn(counts, state)) counts[state as keyof typeof counts] = n;
+  const watched = watchedSummary(db).flatMap((w) => {
+    const expiresAt = utcOrNull(w.expiresAt);
+    return expiresAt ? [{ ...w, expiresAt }] : [];
+  });
+  return { counts, oldestPendingAt: utcOrNull(oldestPendingAt(db)), portal, hold, lastDeliveryAt: utcOrNull(lastDeliveryAt(db)), cancelled: cancelledByPortal(db), watched };
 }

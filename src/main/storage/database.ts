@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Logger } from '../logging/logger';
 import { StoreError, toStoreError } from './errors';
 import { migrate } from './migrations';
+import { CLEAR_PID } from './sql/queue';
 
 export type Db = Database.Database;
 
@@ -72,7 +73,7 @@ export async function backupOnStart(db: Db, backupsDir: string, log: Logger, kee
     await db.backup(target);
     const copy = new Database(target);
     try {
-      copy.exec(`UPDATE outbox SET pid_ciphertext = NULL, pid_iv = NULL, pid_tag = NULL, pid_expires_at = NULL WHERE pid_ciphertext IS NOT NULL`);
+      copy.exec(`UPDATE outbox SET ${CLEAR_PID} WHERE pid_ciphertext IS NOT NULL`);
       copy.exec('VACUUM');
     } finally {
       copy.close();

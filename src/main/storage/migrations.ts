@@ -5,7 +5,15 @@ import { StoreError } from './errors';
  * Numbered migrations on PRAGMA user_version (the Signal Desktop way): each runs once, in its own
  * transaction, in order. Never edit a shipped migration; add the next number.
  */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  /** Data fixes SQL cannot express, run in the same transaction after `sql`. */
+  run?: (db: Database) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'patients, registrations, outbox, attempts, capture attempts, audit log',
@@ -113,7 +121,66 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'no Aadhaar hash; patient details kept per registration; cancellation reasons; import batches; indexes',
+    sql: `
+      -- A keyed hash beside the last 4 digits, with its key in the same folder, gave the full
+      -- number back in seconds. Nothing on this desk needs it: drop it (secure_delete zeroes it).
+      ALTER TABLE patients DROP COLUMN aadhaar_hmac;
+
+      -- A registration keeps the patient details it was made with; a later record for the same
+      -- beneficiary updates the patient, never an earlier registration.
+      ALTER TABLE registrations ADD COLUMN patient_name TEXT;
+      ALTER TABLE registrations ADD COLUMN patient_gender TEXT CHECK (patient_gender IS NULL OR patient_gender IN ('F', 'M', 'T'));
+      ALTER TABLE registrations ADD COLUMN patient_year_of_birth INTEGER;
+      ALTER TABLE registrations ADD COLUMN patient_mobile TEXT;
+      ALTER TABLE registrations ADD COLUMN patient_district TEXT;
+      UPDATE registrations SET patient_name = p.name, patient_gender = p.gender, patient_year_of_birth = p.year_of_birth,
+                               patient_mobile = p.mobile, patient_district = p.district
+        FROM patients p WHERE p.id = registrations.patient_id;
+
+      -- The portal's own words when it cancels a registration.
+      ALTER TABLE registrations ADD COLUMN cancelled_reason TEXT;
+
+      -- Paper records typed in after an outage: which file, so a second import of it is refused.
+      CREATE TABLE import_batches (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        file_sha256 TEXT NOT NULL CHECK (length(file_sha256) = 64),
+        records INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX import_batches_file ON import_batches (file_sha256);
+      ALTER TABLE registrations ADD COLUMN import_batch INTEGER REFERENCES import_batches (id);
+      -- Same patient, same kind, same admission: the same registration, however it was typed.
+      ALTER TABLE registrations ADD COLUMN fingerprint TEXT;
+      CREATE INDEX registrations_fingerprint ON registrations (fingerprint);
+
+      -- The queue screen reads each entry's history and links: without these, 100k entries take seconds.
+      CREATE INDEX audit_log_subject ON audit_log (subject, id);
+      CREATE INDEX registrations_resubmitted_from ON registrations (resubmitted_from);
+    `,
+    run: normalisePortalTimes,
+  },
 ];
+
+/** Times the portal sent with an offset were once stored as received: store them in UTC, as every reader expects. */
+function normalisePortalTimes(db: Database): void {
+  const rows = db.prepare(`SELECT id, registered_at, expires_at FROM registrations WHERE expires_at IS NOT NULL OR registered_at IS NOT NULL`).all() as { id: string; registered_at: string | null; expires_at: string | null }[];
+  const update = db.prepare('UPDATE registrations SET registered_at = ?, expires_at = ? WHERE id = ?');
+  for (const row of rows) {
+    const registered = toUtcOrNull(row.registered_at);
+    const expires = toUtcOrNull(row.expires_at);
+    if (registered !== row.registered_at || expires !== row.expires_at) update.run(registered, expires, row.id);
+  }
+}
+
+function toUtcOrNull(value: string | null): string | null {
+  if (value === null) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
 
@@ -126,6 +193,7 @@ export function migrate(db: Database, file: string): { from: number; to: number 
     if (migration.version <= from) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.run?.(db);
       db.pragma(`user_version = ${migration.version}`);
     })();
   }

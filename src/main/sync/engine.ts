@@ -1,20 +1,22 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Message } from '../../shared/contract/common';
-import type { LinkFinding } from '../health/monitor';
-import type { LinkId } from '../../shared/contract/health';
+import type { DeskHold, PortalLink } from '../../shared/contract/queue';
+import { Scheduler, sleep, type Task } from '../base/scheduler';
 import type { Logger } from '../logging/logger';
 import type { PortalClient } from '../portal/client';
 import { PortalError } from '../portal/errors';
 import type { StoredPayload } from '../queue/payload';
 import { guarded, inTransaction, type Db } from '../storage/database';
-import { openPid } from '../storage/pid-vault';
+import { StoreError } from '../storage/errors';
 import { appendAudit } from '../storage/sql/audit';
-import { claimDue, expirePids, makeAllDue, markNeedsAction, markRegistered, markRetry, nextDueAt, pendingCount, recordAttempt, setState, type DueEntry } from '../storage/sql/queue';
+import { claimDue, expirePids, makeWaitingDue, markNeedsAction, markRegistered, markRetry, nextDueAt, pendingCount, recordAttempt, setState, type DueEntry } from '../storage/sql/queue';
 import { fullJitter } from './backoff';
 import { CircuitBreaker } from './breaker';
-import { classify } from './classify';
+import { verifyBuffered } from './buffered-auth';
+import { classify, type DeskFault } from './classify';
 import { acquireLease, releaseLease } from './lease';
+import { LinkReports, type ReportLink } from './link-reports';
 
 export interface SyncSettings {
   concurrency: number;
@@ -27,6 +29,8 @@ export interface SyncSettings {
   lifetimeMs: number;
   /** The sync lease's lifetime; renewed every third of it while the engine works. */
   leaseTtlMs?: number;
+  /** How long `stop()` waits for deliveries in flight before leaving them to be resent (same key) at the next start. */
+  stopGraceMs?: number;
 }
 
 export interface SyncDeps {
@@ -37,46 +41,73 @@ export interface SyncDeps {
   hospitalState: string;
   log: Logger;
   /** Link findings for the health strip (network, portal, state). */
-  report?: (link: LinkId, finding: LinkFinding) => void;
+  report?: ReportLink;
+  /** The database failed (locked, full, unwritable) or works again (null): for the storage link. */
+  onStoreProblem?: (problem: StoreError | null) => void;
   /** Something in the queue changed (for queue.changed). */
   onChange?: () => void;
+  /** Runs the engine's timers; the app passes its own, whose error handler logs and reports. */
+  scheduler?: Scheduler;
   now?: () => Date;
   random?: () => number;
 }
 
-export type PortalLinkState = 'online' | 'offline' | 'probing' | 'unknown';
+
+/** Why `runUntilEmpty` stopped with entries left. */
+export type StopReason = 'deadline' | 'desk-fault' | 'outage' | 'lease' | 'storage';
 
 const m = (key: string, params: Message['params'] = {}): Message => ({ key, params });
 const DEFAULT_LEASE_TTL_MS = 30_000;
+const DEFAULT_STOP_GRACE_MS = 5_000;
+/** After a database failure, wait this long before the next pass (the lock may be released, the disk cleared). */
+const STORE_RETRY_MS = 2_000;
 
 /**
  * Delivers the outbox: due entries in priority order with bounded concurrency, each exactly once
- * thanks to its Idempotency-Key; failures classified into retry (backoff with full jitter, or
- * Retry-After) or needs-action; a circuit breaker that stops traffic during an outage, probes
- * /health, and on recovery makes the whole backlog due at once.
+ * thanks to its Idempotency-Key; failures classified into retry (backoff with full jitter) or
+ * needs-action. Three things hold the whole desk instead of one entry: a circuit breaker during an
+ * outage (it probes /health and, on recovery, makes the backlog due at once), a 429's Retry-After,
+ * and a desk-wide fault (credentials refused, certificate invalid, redirected) probed until fixed.
  */
 export class SyncEngine {
   readonly breaker: CircuitBreaker;
   private readonly holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly inFlight = new Map<string, Promise<void>>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly scheduler: Scheduler;
+  private readonly links: LinkReports;
+  private timer: Task | undefined;
+  private leaseTask: Task | undefined;
   private running = false;
   private ticking: Promise<void> | null = null;
-  private link: PortalLinkState = 'unknown';
-  private lastStateReported: string | null = null;
-  private leaseTimer: NodeJS.Timeout | undefined;
+  private link: PortalLink = 'unknown';
   private leased = false;
+  private rateLimitedUntil = 0;
+  private fault: { fault: DeskFault; since: string; nextProbeAt: number; probeDelay: number } | null = null;
+  private storeProblem: StoreError | null = null;
+  private storeRetryAt = 0;
+  private failedProbes = 0;
 
   constructor(private readonly deps: SyncDeps) {
     this.breaker = new CircuitBreaker({ threshold: deps.settings.breakerThreshold, probeMs: deps.settings.probeMs, maxProbeMs: deps.settings.maxProbeMs });
+    this.scheduler = deps.scheduler ?? new Scheduler((task, error) => deps.log.error(`${task} failed`, error));
+    this.links = new LinkReports(deps.hospitalState, deps.report);
   }
 
   private get leaseTtl(): number {
     return this.deps.settings.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
   }
 
-  get portalLink(): PortalLinkState {
+  get portalLink(): PortalLink {
+    if (this.fault) return 'offline';
     return this.breaker.state === 'open' ? (this.link === 'probing' ? 'probing' : 'offline') : this.link;
+  }
+
+  /** What holds every entry back right now, if anything. */
+  hold(): DeskHold | null {
+    if (this.fault) return { reason: this.fault.fault, since: this.fault.since, until: null };
+    if (this.breaker.state === 'open') return { reason: 'outage', since: null, until: null };
+    if (this.rateLimitedUntil > this.now().getTime()) return { reason: 'rate-limited', since: null, until: new Date(this.rateLimitedUntil).toISOString() };
+    return null;
   }
 
   start(): void {
@@ -84,35 +115,52 @@ export class SyncEngine {
     this.schedule(0);
   }
 
+  /** Stop sending; deliveries in flight get `stopGraceMs` to finish, then are left to be resent with the same key. */
   async stop(): Promise<void> {
     this.running = false;
-    clearTimeout(this.timer);
-    await this.ticking;
-    await Promise.all(this.inFlight.values());
-    clearInterval(this.leaseTimer);
-    this.leaseTimer = undefined;
-    guarded(this.deps.db, () => releaseLease(this.deps.db, this.holder));
+    this.timer?.cancel();
+    const grace = this.deps.settings.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    const settled = Promise.allSettled([this.ticking, ...this.inFlight.values()]);
+    const abandon = new AbortController();
+    await Promise.race([settled, sleep(grace, { signal: abandon.signal })]);
+    abandon.abort();
+    if (this.inFlight.size) this.deps.log.warn(`stopping with ${this.inFlight.size} delivery(ies) unanswered; they will be resent with the same key`);
+    this.leaseTask?.cancel();
+    this.leaseTask = undefined;
+    try {
+      guarded(this.deps.db, () => releaseLease(this.deps.db, this.holder));
+    } catch (error) {
+      this.deps.log.warn('could not release the sync lease (it expires by itself)', error);
+    }
     this.leased = false;
   }
 
   /**
    * Take or renew the data directory's sync lease. While this engine works (deliveries in flight,
-   * or the app's loop running) a timer keeps renewing it, so a long delivery can never outlive it
-   * and let a second engine send the same entry.
+   * or the app's loop running) a task keeps renewing it, so a long delivery can never outlive it
+   * and let a second engine send the same entry. A database failure never escapes: it is reported
+   * (the storage link turns red), the lease counts as not held, and the next renewal tries again.
    */
   holdLease(): boolean {
     const { db } = this.deps;
-    this.leased = guarded(db, () => acquireLease(db, this.holder, this.leaseTtl, this.now()));
-    if (this.leased && !this.leaseTimer) {
-      this.leaseTimer = setInterval(() => {
+    try {
+      this.leased = guarded(db, () => acquireLease(db, this.holder, this.leaseTtl, this.now()));
+      this.storeWorks();
+    } catch (error) {
+      this.storeFailed(error, 'taking the sync lease');
+      this.leased = false;
+      return false;
+    }
+    if (this.leased && !this.leaseTask) {
+      this.leaseTask = this.scheduler.repeat('sync lease renewal', this.leaseTtl / 3, () => {
         if (!this.running && this.inFlight.size === 0) {
-          clearInterval(this.leaseTimer);
-          this.leaseTimer = undefined;
+          this.leaseTask?.cancel();
+          this.leaseTask = undefined;
           return;
         }
-        if (!guarded(db, () => acquireLease(db, this.holder, this.leaseTtl, this.now()))) this.deps.log.error('sync lease lost while working (was this process frozen?)');
-      }, this.leaseTtl / 3);
-      this.leaseTimer.unref?.();
+        const wasLeased = this.leased;
+        if (!this.holdLease() && wasLeased && !this.storeProblem) this.deps.log.error('sync lease lost while working (was this process frozen?)');
+      });
     }
     return this.leased;
   }
@@ -127,8 +175,9 @@ export class SyncEngine {
   }
 
   /**
-   * One pass: delete expired PID blocks, probe when the circuit is open, otherwise start sending
-   * due entries up to the concurrency limit. Resolves when the entries it started are done.
+   * One pass: delete expired PID blocks, probe when the desk is held (outage or desk-wide fault),
+   * otherwise start sending due entries up to the concurrency limit. Resolves when the entries it
+   * started are done.
    */
   async runOnce(): Promise<{ started: number; leased: boolean }> {
     const pass = await this.startPass();
@@ -140,35 +189,71 @@ export class SyncEngine {
     const { db } = this.deps;
     const now = this.now();
     if (!this.holdLease()) return { work: [], leased: false };
-    const expired = inTransaction(db, () => expirePids(db, now.toISOString(), m('sync.reason.pidExpired')));
-    if (expired.length) {
-      this.scrubFreedPages();
-      this.deps.log.info(`${expired.length} buffered PID block(s) expired; those entries need the patient verified again`);
-      this.changed();
+    try {
+      const expired = inTransaction(db, () => expirePids(db, now.toISOString(), m('sync.reason.pidExpired')));
+      if (expired.length) {
+        this.scrubFreedPages();
+        this.deps.log.info(`${expired.length} buffered PID block(s) expired; those entries need the patient verified again`);
+        this.changed();
+      }
+    } catch (error) {
+      this.storeFailed(error, 'deleting expired PID blocks');
+      return { work: [], leased: true };
+    }
+    if (this.fault) {
+      if (now.getTime() >= this.fault.nextProbeAt) await this.probeFault();
+      if (this.fault) return { work: [], leased: true };
     }
     if (this.breaker.state === 'open') {
       if (this.breaker.probeDue(now.getTime())) await this.probe();
       if (this.breaker.state === 'open') return { work: [], leased: true };
     }
+    if (now.getTime() < this.rateLimitedUntil) return { work: [], leased: true };
     const free = this.deps.settings.concurrency - this.inFlight.size;
     if (free <= 0) return { work: [], leased: true };
-    const claimed = inTransaction(db, () => claimDue(db, now.toISOString(), free, [...this.inFlight.keys()]));
+    let claimed: DueEntry[];
+    try {
+      claimed = inTransaction(db, () => claimDue(db, now.toISOString(), free, [...this.inFlight.keys()]));
+    } catch (error) {
+      this.storeFailed(error, 'claiming due entries');
+      return { work: [], leased: true };
+    }
     if (claimed.length) this.changed();
     const work = claimed.map((entry) => {
-      const promise = this.deliver(entry).finally(() => this.inFlight.delete(entry.outboxId));
+      const promise = this.deliver(entry)
+        .catch((error: unknown) => this.storeFailed(error, `recording the outcome of ${entry.registrationId.slice(0, 8)}`))
+        .finally(() => this.inFlight.delete(entry.outboxId));
       this.inFlight.set(entry.outboxId, promise);
       return promise;
     });
     return { work, leased: true };
   }
 
-  /** Keep passing until nothing is pending (for `mitra-desk sync --until-empty`). */
-  async runUntilEmpty(deadline = Number.POSITIVE_INFINITY): Promise<number> {
-    while (this.pending() > 0 && Date.now() < deadline) {
-      const { started } = await this.runOnce();
-      if (started === 0) await sleep(Math.min(this.msUntilNextWork(), 1_000));
+  /**
+   * Keep passing until nothing is pending (for `mitra-desk sync --until-empty`), or until nothing
+   * more can be done now: the deadline passed, a desk-wide fault or an outage holds the desk,
+   * another engine holds the lease, or the database keeps failing. Says which.
+   */
+  async runUntilEmpty(deadline = Number.POSITIVE_INFINITY): Promise<{ left: number; stoppedBy: StopReason | null }> {
+    const failedProbesBefore = this.failedProbes;
+    for (;;) {
+      let left: number;
+      try {
+        left = this.pending();
+      } catch (error) {
+        this.storeFailed(error, 'counting pending entries');
+        return { left: -1, stoppedBy: 'storage' };
+      }
+      if (left === 0) return { left, stoppedBy: null };
+      if (Date.now() >= deadline) return { left, stoppedBy: 'deadline' };
+      const { started, leased } = await this.runOnce();
+      if (!leased) return { left, stoppedBy: this.storeProblem ? 'storage' : 'lease' };
+      if (this.fault) return { left, stoppedBy: 'desk-fault' };
+      // An outage ends the run once a health probe has confirmed it, not at the first failures.
+      if (this.breaker.state === 'open' && this.failedProbes > failedProbesBefore) return { left, stoppedBy: 'outage' };
+      if (this.storeProblem) return { left, stoppedBy: 'storage' };
+      if (started === 0) await sleep(Math.min(this.msUntilNextWork(), 1_000, Math.max(0, deadline - Date.now())));
     }
-    return this.pending();
   }
 
   /** Ask the portal's /health; on a healthy answer close the circuit and make the backlog due now. */
@@ -177,23 +262,68 @@ export class SyncEngine {
     const now = this.now();
     try {
       const health = await this.deps.client.health();
-      this.report('network', { status: 'ok', messageKey: 'health.message.networkOk' });
-      this.reportState(health.states.find((s) => s.code === this.deps.hospitalState)?.available ?? true);
+      this.links.networkOk();
+      this.links.state(health.states.find((s) => s.code === this.deps.hospitalState)?.available ?? true);
       if (this.breaker.state === 'open') {
         this.breaker.close();
-        const due = inTransaction(this.deps.db, () => makeAllDue(this.deps.db, this.now().toISOString()));
-        this.deps.log.info(`portal is back; ${due} waiting entr${due === 1 ? 'y' : 'ies'} due at once`);
-        this.changed();
+        this.makeBacklogDue('portal is back');
       }
       this.link = 'online';
-      this.report('portal', { status: health.status === 'ok' ? 'ok' : 'warn', messageKey: health.status === 'ok' ? 'health.message.portalOk' : 'health.message.portalDegraded' });
+      if (!this.fault) this.links.healthy(health.status);
       return true;
     } catch (error) {
       this.breaker.probeFailed(now.getTime());
+      this.failedProbes++;
       this.link = 'offline';
-      this.reportFailure(classify(error).link);
+      const verdict = classify(error);
+      if (verdict.deskFault) this.enterFault(verdict.deskFault);
+      else this.links.failure(verdict.link);
       return false;
     }
+  }
+
+  /** While a desk-wide fault holds: is it fixed? Health and a fresh token must both work. */
+  private async probeFault(): Promise<void> {
+    const fault = this.fault!;
+    try {
+      await this.deps.client.health();
+      await this.deps.client.checkCredentials();
+    } catch (error) {
+      const verdict = classify(error);
+      fault.probeDelay = Math.min(this.deps.settings.maxProbeMs, fault.probeDelay * 2);
+      fault.nextProbeAt = this.now().getTime() + fault.probeDelay;
+      if (verdict.deskFault && verdict.deskFault !== fault.fault) this.enterFault(verdict.deskFault);
+      else if (verdict.deskFault) this.links.deskFault(fault.fault);
+      else this.links.failure(verdict.link);
+      return;
+    }
+    this.deps.log.info(`the portal accepts this desk again (${fault.fault} fixed); sending resumes`);
+    this.fault = null;
+    this.breaker.close();
+    this.link = 'online';
+    this.links.delivered();
+    this.makeBacklogDue('desk-wide fault cleared');
+  }
+
+  private enterFault(fault: DeskFault): void {
+    const now = this.now();
+    if (this.fault?.fault !== fault) {
+      this.deps.log.error(`sending stopped for the whole desk: ${fault === 'credentials' ? 'the portal refuses the desk credentials' : fault === 'certificate' ? "the portal's certificate does not verify" : 'the portal redirects elsewhere'}; entries wait and resume once it is fixed`);
+      this.fault = { fault, since: now.toISOString(), nextProbeAt: now.getTime() + this.deps.settings.probeMs, probeDelay: this.deps.settings.probeMs };
+      this.changed();
+    }
+    this.link = 'offline';
+    this.links.deskFault(fault);
+  }
+
+  private makeBacklogDue(why: string): void {
+    try {
+      const due = inTransaction(this.deps.db, () => makeWaitingDue(this.deps.db, this.now().toISOString()));
+      this.deps.log.info(`${why}; ${due} waiting entr${due === 1 ? 'y' : 'ies'} due at once`);
+    } catch (error) {
+      this.storeFailed(error, 'making the backlog due');
+    }
+    this.changed();
   }
 
   private async deliver(entry: DueEntry): Promise<void> {
@@ -202,7 +332,8 @@ export class SyncEngine {
     const payload = JSON.parse(entry.payload) as StoredPayload;
     try {
       if (payload.buffered) {
-        const failure = await this.verifyBuffered(entry, payload);
+        const failure = await verifyBuffered({ db, client, pidKey: this.deps.pidKey, now: () => this.now() }, entry, payload);
+        if (!payload.buffered && entry.pid) this.scrubFreedPages();
         if (failure) {
           inTransaction(db, () => {
             recordAttempt(db, { outboxId: entry.outboxId, at: this.iso(), outcome: 'needs-action', errorCode: 'verification', message: failure, durationMs: this.since(started) });
@@ -217,63 +348,30 @@ export class SyncEngine {
       const registration = await client.createRegistration({ ...payload.request, clientReference: entry.registrationId }, entry.outboxId);
       const registeredAt = this.now();
       const at = registeredAt.toISOString();
-      const expiresAt = registration.expiresAt ?? new Date(registeredAt.getTime() + this.deps.settings.lifetimeMs).toISOString();
+      // The portal's own expiry when it gives one (already UTC); otherwise the field report's lifetime,
+      // except for card requests, which the portal never cancels.
+      const expiresAt = registration.expiresAt ?? (entry.kind === 'card' ? null : new Date(registeredAt.getTime() + this.deps.settings.lifetimeMs).toISOString());
+      const cancelledReason = registration.cancelledReason ?? null;
       inTransaction(db, () => {
         recordAttempt(db, { outboxId: entry.outboxId, at, outcome: 'registered', httpStatus: 201, durationMs: this.since(started) });
-        markRegistered(db, entry.outboxId, { portalRef: registration.registrationId, portalNumber: registration.registrationNumber, portalStatus: registration.status, registeredAt: at, expiresAt }, at);
+        markRegistered(db, entry.outboxId, { portalRef: registration.registrationId, portalNumber: registration.registrationNumber, portalStatus: registration.status, registeredAt: at, expiresAt, cancelledReason }, at);
         appendAudit(db, { actor: 'sync', action: 'registered', subject: entry.registrationId, detail: { number: registration.registrationNumber, attempts: entry.attempts } }, at);
         // A resend after a long outage can find the first delivery already cancelled by the portal: raise it now.
         if (registration.status === 'cancelled' && setState(db, entry.registrationId, 'cancelled-by-portal', at, { from: ['registered'] })) {
-          appendAudit(db, { actor: 'sync', action: 'cancelled-by-portal', subject: entry.registrationId, detail: { number: registration.registrationNumber, reason: registration.cancelledReason ?? null } }, at);
+          appendAudit(db, { actor: 'sync', action: 'cancelled-by-portal', subject: entry.registrationId, detail: { number: registration.registrationNumber, reason: cancelledReason } }, at);
         }
       });
+      this.storeWorks();
       if (payload.buffered === null && entry.pid) this.scrubFreedPages();
       this.breaker.recordSuccess();
       this.link = 'online';
-      this.report('network', { status: 'ok', messageKey: 'health.message.networkOk' });
-      this.report('portal', { status: 'ok', messageKey: 'health.message.portalOk' });
-      this.reportState(true);
+      this.links.delivered();
       log.info(`delivered ${entry.registrationId.slice(0, 8)} as ${registration.registrationNumber} (attempt ${entry.attempts})`);
     } catch (error) {
+      if (error instanceof StoreError) throw error; // the outcome could not be recorded: the entry stays `sending`, resent with its key
       this.fail(entry, error, started);
     }
     this.changed();
-  }
-
-  /** Buffered authentication: init (its transaction id kept at once, so a crash retries the same one), then verify. */
-  private async verifyBuffered(entry: DueEntry, payload: StoredPayload): Promise<Message | null> {
-    const { db, client, pidKey } = this.deps;
-    const buffered = payload.buffered!;
-    if (!entry.pid) return m('sync.reason.pidMissing');
-    if (entry.pidExpiresAt && entry.pidExpiresAt <= this.iso()) return m('sync.reason.pidExpired');
-    let pidBase64: string;
-    try {
-      pidBase64 = openPid(entry.pid, pidKey, entry.outboxId, this.now()).toBase64();
-    } catch {
-      return m('sync.reason.pidMissing');
-    }
-    if (!buffered.transactionId) {
-      const { transactionId } = await client.authInit({ beneficiaryId: payload.request.beneficiaryId, authMode: buffered.authMode, ...(buffered.familyMemberId ? { familyMemberId: buffered.familyMemberId } : {}) }, 'Registration');
-      buffered.transactionId = transactionId;
-      inTransaction(db, () => db.prepare('UPDATE registrations SET payload = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(payload), this.iso(), entry.registrationId));
-    }
-    const field = buffered.authMode === 'IRIS' ? 'irisAuthPid' : buffered.authMode === 'FACE' ? 'faceAuthPid' : 'fingerPrintAuthPid';
-    const result = await client.authVerify({ transactionId: buffered.transactionId, [field]: pidBase64 });
-    if (!result.verified) {
-      const reason = result.reason === 'pid-too-old' ? 'sync.reason.pidTooOld' : result.reason === 'duplicate' ? 'sync.reason.pidDuplicate' : 'sync.reason.noMatch';
-      return m(reason);
-    }
-    // Verified: the PID block has done its job and is deleted in the same transaction that records it.
-    const done: StoredPayload = { request: { ...payload.request, verification: { ...payload.request.verification, transactionId: buffered.transactionId } }, buffered: null };
-    inTransaction(db, () => {
-      db.prepare('UPDATE registrations SET payload = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(done), this.iso(), entry.registrationId);
-      db.prepare('UPDATE outbox SET pid_ciphertext = NULL, pid_iv = NULL, pid_tag = NULL, pid_expires_at = NULL, updated_at = ? WHERE id = ?').run(this.iso(), entry.outboxId);
-      appendAudit(db, { actor: 'sync', action: 'verified-buffered', subject: entry.registrationId, detail: { mode: buffered.authMode } }, this.iso());
-    });
-    this.scrubFreedPages();
-    payload.request = done.request;
-    payload.buffered = null;
-    return null;
   }
 
   /**
@@ -291,54 +389,66 @@ export class SyncEngine {
   private fail(entry: DueEntry, error: unknown, started: Date): void {
     const { db, log, settings } = this.deps;
     const verdict = classify(error);
-    const at = this.iso();
+    const now = this.now();
+    const at = now.toISOString();
     if (!(error instanceof PortalError)) log.error(`sending ${entry.registrationId.slice(0, 8)} failed unexpectedly`, error);
+    let nextAttemptAt = now.getTime() + fullJitter(entry.attempts, settings.baseDelayMs, settings.maxDelayMs, this.deps.random);
+    if (verdict.deskFault) nextAttemptAt = now.getTime(); // waits behind the fault, then goes first
+    if (verdict.httpStatus === 429) {
+      // 429: the whole desk waits, as long as the portal says, never longer than our own longest backoff.
+      const wait = Math.min(settings.maxDelayMs, Math.max(0, verdict.retryAfterMs ?? fullJitter(entry.attempts, settings.baseDelayMs, settings.maxDelayMs, this.deps.random)));
+      const until = now.getTime() + wait;
+      if (until > this.rateLimitedUntil) {
+        if (this.rateLimitedUntil <= now.getTime()) log.warn(`portal asked the desk to slow down; sending waits ${Math.round(wait / 1000)} s`);
+        this.rateLimitedUntil = until;
+        this.changed();
+      }
+      nextAttemptAt = until;
+    }
     inTransaction(db, () => {
       recordAttempt(db, { outboxId: entry.outboxId, at, outcome: verdict.action === 'retry' ? 'retry' : 'needs-action', httpStatus: verdict.httpStatus, errorCode: verdict.code, message: verdict.reason, durationMs: this.since(started) });
       if (verdict.action === 'needs-action') {
         markNeedsAction(db, entry.outboxId, verdict.reason, at);
         appendAudit(db, { actor: 'sync', action: 'needs-action', subject: entry.registrationId, detail: { reason: verdict.reason.key, status: verdict.httpStatus } }, at);
       } else {
-        const delay = verdict.retryAfterMs ?? fullJitter(entry.attempts, settings.baseDelayMs, settings.maxDelayMs, this.deps.random);
-        markRetry(db, entry.outboxId, new Date(this.now().getTime() + delay).toISOString(), verdict.reason, at);
+        markRetry(db, entry.outboxId, new Date(nextAttemptAt).toISOString(), verdict.reason, at);
       }
     });
+    this.storeWorks();
     if (verdict.action === 'needs-action' && entry.pid) this.scrubFreedPages();
-    if (verdict.link === 'state') this.reportState(false);
+    if (verdict.deskFault) this.enterFault(verdict.deskFault);
+    else if (verdict.link === 'state') this.links.state(false);
     else if (verdict.breaker) {
-      this.reportFailure(verdict.link);
-      if (this.breaker.recordFailure(this.now().getTime())) {
+      this.links.failure(verdict.link);
+      if (this.breaker.recordFailure(now.getTime())) {
         this.link = 'offline';
         log.warn(`portal looks down after ${this.breaker.consecutiveFailures} failures in a row; sending stops, health probes start`);
       }
     } else if (verdict.httpStatus !== null) {
       // The portal answered: the network and the portal are up, whatever it thought of this entry.
       this.breaker.recordSuccess();
-      this.report('network', { status: 'ok', messageKey: 'health.message.networkOk' });
+      this.links.networkOk();
     }
-    log.info(`entry ${entry.registrationId.slice(0, 8)} attempt ${entry.attempts}: ${verdict.action} (${verdict.code})`);
+    if (verdict.httpStatus !== 429) log.info(`entry ${entry.registrationId.slice(0, 8)} attempt ${entry.attempts}: ${verdict.action} (${verdict.code})`);
   }
 
-  /** Name the broken link: with the network down the portal cannot be judged; a portal that dropped us was reached. */
-  private reportFailure(link: LinkId): void {
-    if (link === 'network') {
-      this.report('network', { status: 'down', messageKey: 'health.message.networkDown' });
-      this.report('portal', { status: 'unknown', messageKey: 'health.message.portalUnchecked' });
-    } else {
-      this.report('portal', { status: 'down', messageKey: 'health.message.portalDown' });
-      if (link === 'portal') this.report('network', { status: 'ok', messageKey: 'health.message.networkOk' });
+  /** A database failure: never thrown out of a timer; reported once per problem, and the next pass waits a little. */
+  private storeFailed(error: unknown, doing: string): void {
+    this.storeRetryAt = this.now().getTime() + STORE_RETRY_MS;
+    if (!(error instanceof StoreError)) {
+      this.deps.log.error(`sync: ${doing} failed`, error);
+      return;
     }
+    if (this.storeProblem?.problem !== error.problem) this.deps.log.error(`sync: ${doing} failed: ${error.message}; nothing committed is lost, trying again`);
+    this.storeProblem = error;
+    this.deps.onStoreProblem?.(error);
   }
 
-  private reportState(available: boolean): void {
-    const key = available ? 'ok' : 'down';
-    if (key === this.lastStateReported && available) return;
-    this.lastStateReported = key;
-    this.report('state', available ? { status: 'ok', messageKey: 'health.message.stateOk', params: { state: this.deps.hospitalState } } : { status: 'down', messageKey: 'health.message.stateMissing', params: { state: this.deps.hospitalState } });
-  }
-
-  private report(link: LinkId, finding: LinkFinding): void {
-    this.deps.report?.(link, finding);
+  private storeWorks(): void {
+    if (!this.storeProblem) return;
+    this.deps.log.info('the database works again');
+    this.storeProblem = null;
+    this.deps.onStoreProblem?.(null);
   }
 
   private changed(): void {
@@ -347,29 +457,36 @@ export class SyncEngine {
 
   private msUntilNextWork(): number {
     const now = this.now().getTime();
+    if (this.storeRetryAt > now) return this.storeRetryAt - now;
     if (!this.leased) return 5_000; // another engine is sending from this data directory
+    if (this.fault) return Math.max(50, this.fault.nextProbeAt - now);
     if (this.breaker.state === 'open') return Math.max(50, this.breaker.nextProbeAt - now);
+    if (this.rateLimitedUntil > now) return this.rateLimitedUntil - now;
     if (this.inFlight.size >= this.deps.settings.concurrency) return 60_000; // a finishing delivery looks again
-    const next = guarded(this.deps.db, () => nextDueAt(this.deps.db, [...this.inFlight.keys()]));
-    return next ? Math.max(50, Date.parse(next) - now) : 60_000;
+    try {
+      const next = guarded(this.deps.db, () => nextDueAt(this.deps.db, [...this.inFlight.keys()]));
+      return next ? Math.max(50, Date.parse(next) - now) : 60_000;
+    } catch (error) {
+      this.storeFailed(error, 'looking for the next due entry');
+      return STORE_RETRY_MS;
+    }
   }
 
   /** The app's loop: start what is due, and look again as each delivery finishes or the next entry falls due. */
   private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.timer?.cancel();
+    this.timer = this.scheduler.after('sync pass', delayMs, () => {
       if (this.ticking) return this.schedule(50);
       this.ticking = this.startPass()
         .then(({ work }) => {
           for (const promise of work) void promise.finally(() => this.running && this.schedule(0));
         })
-        .catch((error: unknown) => this.deps.log.error('sync pass failed', error))
+        .catch((error: unknown) => this.storeFailed(error, 'a sync pass'))
         .finally(() => {
           this.ticking = null;
           if (this.running) this.schedule(Math.min(this.msUntilNextWork(), 30_000));
         });
-    }, delayMs);
-    this.timer.unref?.();
+    });
   }
 
   private now(): Date {
@@ -383,8 +500,4 @@ export class SyncEngine {
   private since(start: Date): number {
     return this.now().getTime() - start.getTime();
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,3 +1,4 @@
+import { Scheduler, type Task } from '../base/scheduler';
 import type { Logger } from '../logging/logger';
 import type { PortalClient } from '../portal/client';
 import { PortalError } from '../portal/errors';
@@ -16,6 +17,8 @@ export interface WatchdogDeps {
   onChange?: () => void;
   /** A registration the portal cancelled: raise it at once. */
   onCancelled?: (registrationId: string) => void;
+  /** Runs the polling timer; the app passes its own, whose error handler logs and reports. */
+  scheduler?: Scheduler;
   now?: () => Date;
 }
 
@@ -25,7 +28,7 @@ export interface WatchdogDeps {
  * marked cancelled-by-portal and raised for a one-action re-submit.
  */
 export class RegistrationWatchdog {
-  private timer: NodeJS.Timeout | undefined;
+  private task: Task | undefined;
   private running: Promise<number> | null = null;
 
   constructor(
@@ -34,18 +37,12 @@ export class RegistrationWatchdog {
   ) {}
 
   start(): void {
-    const tick = () => {
-      void this.pollOnce().finally(() => {
-        this.timer = setTimeout(tick, this.pollMs);
-        this.timer.unref?.();
-      });
-    };
-    this.timer = setTimeout(tick, Math.min(this.pollMs, 5_000));
-    this.timer.unref?.();
+    const scheduler = this.deps.scheduler ?? new Scheduler((task, error) => this.deps.log.error(`${task} failed`, error));
+    this.task = scheduler.repeat('registration watchdog', this.pollMs, () => this.pollOnce(), { firstAfterMs: Math.min(this.pollMs, 5_000) });
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    this.task?.cancel();
   }
 
   /** Ask the portal about every watched registration once; returns how many it found cancelled. */
@@ -62,11 +59,11 @@ export class RegistrationWatchdog {
     let cancelled = 0;
     for (const registration of guarded(db, () => watched(db))) {
       let status: string;
-      let reason: string | undefined;
+      let reason: string | null;
       try {
         const answer = await client.getRegistration(registration.portal_ref!);
         status = answer.status;
-        reason = answer.cancelledReason;
+        reason = answer.cancelledReason ?? null;
       } catch (error) {
         if (error instanceof PortalError && error.kind !== 'http') return cancelled; // portal unreachable: try again next round
         log.warn(`status of ${registration.id.slice(0, 8)} unavailable`, error instanceof Error ? error.message : error);
@@ -75,11 +72,11 @@ export class RegistrationWatchdog {
       if (status === registration.portal_status) continue;
       const at = (this.deps.now?.() ?? new Date()).toISOString();
       const raised = inTransaction(db, () => {
-        updatePortalStatus(db, registration.id, status, at);
+        updatePortalStatus(db, registration.id, status, reason, at);
         if (status === 'cancelled') {
           // Only a registration still registered here: never one already re-submitted or resolved.
           if (!setState(db, registration.id, 'cancelled-by-portal', at, { from: ['registered'] })) return false;
-          appendAudit(db, { actor: 'watchdog', action: 'cancelled-by-portal', subject: registration.id, detail: { number: registration.portal_number, reason: reason ?? null } }, at);
+          appendAudit(db, { actor: 'watchdog', action: 'cancelled-by-portal', subject: registration.id, detail: { number: registration.portal_number, reason } }, at);
           return true;
         }
         appendAudit(db, { actor: 'watchdog', action: 'portal-status', subject: registration.id, detail: { status } }, at);

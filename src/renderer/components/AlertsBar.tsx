@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { QueueSummary } from '../../shared/contract';
-import { formatDuration } from '../format';
+import { formatDuration, formatTime } from '../format';
 import { useNow } from '../state/use-now';
 
 interface Props {
@@ -11,21 +11,38 @@ interface Props {
 /** The portal's clock: warn an hour before it may cancel a registration, urgently at 15 minutes. */
 export const WARN_AT_MINUTES = [60, 15] as const;
 
+const HOLD_MESSAGES = { credentials: 'health.message.portalCredentials', certificate: 'health.message.portalCertificate', redirect: 'health.message.portalRedirected' } as const;
+
 /**
- * Alerts that must reach the operator on any screen: a registration the portal cancelled, and
- * registrations about to be cancelled unless pre-authorisation is raised.
+ * Alerts that must reach the operator on any screen: a fault that stops sending for the whole
+ * desk, a registration the portal cancelled (with the portal's reason), and registrations about
+ * to be cancelled unless pre-authorisation is raised.
  */
 export function AlertsBar({ summary, onOpenQueue }: Props) {
   const { t, i18n } = useTranslation();
   const now = useNow(15_000);
   if (!summary) return null;
   const expiring = summary.watched.filter((w) => Date.parse(w.expiresAt) - now <= WARN_AT_MINUTES[0] * 60_000);
-  if (summary.cancelled.length === 0 && expiring.length === 0) return null;
+  const hold = summary.hold;
+  const deskFault = hold && hold.reason in HOLD_MESSAGES ? HOLD_MESSAGES[hold.reason as keyof typeof HOLD_MESSAGES] : null;
+  const rateLimited = hold?.reason === 'rate-limited' && hold.until ? hold.until : null;
+  if (summary.cancelled.length === 0 && expiring.length === 0 && !deskFault && !rateLimited) return null;
   return (
     <div className="alerts" data-testid="alerts-bar">
+      {deskFault && (
+        <p className="banner banner-error" role="alert" data-testid="desk-fault">
+          {t(deskFault)}
+        </p>
+      )}
+      {rateLimited && (
+        <p className="banner banner-warn" role="status">
+          {t('queue.rateLimited', { time: formatTime(rateLimited, i18n.language) })}
+        </p>
+      )}
       {summary.cancelled.map((c) => (
         <p key={c.id} className="banner banner-error" role="alert">
           <strong>{t('queue.cancelledTitle')}</strong> {t('queue.cancelledAlert', { name: c.patientName, number: c.portalRef ?? '' })}{' '}
+          {c.cancelledReason && <>{t('queue.cancelledReason', { reason: c.cancelledReason })} </>}
           <button type="button" onClick={onOpenQueue}>
             {t('nav.queue')}
           </button>

@@ -54,6 +54,11 @@ export function QueueEntryCard({ entry, now, busy, onRetry, onResubmit, onResolv
               : t('queue.countdown', { time: formatDuration(left, lang) })}
         </p>
       )}
+      {entry.cancelledReason && (entry.state === 'cancelled-by-portal' || entry.state === 'resubmitted') && (
+        <p className="entry-error" data-testid="cancelled-reason">
+          {t('queue.cancelledReason', { reason: entry.cancelledReason })}
+        </p>
+      )}
       {entry.resubmittedFrom && <p className="entry-link">{t('queue.linkedFrom')}</p>}
       {entry.resubmittedAs && <p className="entry-link">{t('queue.linkedTo')}</p>}
       <div className="actions">

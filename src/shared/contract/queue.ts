@@ -111,6 +111,8 @@ export const QueueEntry = z.object({
   portalStatus: z.string().nullable(),
   /** When the portal is expected to cancel an unattended registration (the watchdog's deadline). */
   expiresAt: z.iso.datetime().nullable(),
+  /** The portal's own words when it cancelled this registration. */
+  cancelledReason: z.string().nullable(),
   resubmittedFrom: z.string().nullable(),
   resubmittedAs: z.string().nullable(),
   history: z.array(HistoryItem),
@@ -118,15 +120,29 @@ export const QueueEntry = z.object({
 export type QueueEntry = z.infer<typeof QueueEntry>;
 
 export const PortalLink = z.enum(['online', 'offline', 'probing', 'unknown']);
+export type PortalLink = z.infer<typeof PortalLink>;
+
+/**
+ * What holds every registration back right now (nothing an operator can fix entry by entry):
+ * refused desk credentials, a portal certificate that does not verify, a portal address that
+ * redirects, the portal asking the desk to slow down (until a time), or an outage.
+ */
+export const DeskHold = z.object({
+  reason: z.enum(['credentials', 'certificate', 'redirect', 'rate-limited', 'outage']),
+  since: z.iso.datetime().nullable(),
+  until: z.iso.datetime().nullable(),
+});
+export type DeskHold = z.infer<typeof DeskHold>;
 
 export const QueueSummary = z.object({
   counts: z.record(RegistrationState, z.int()),
   /** Oldest entry not yet delivered (queued or sending). */
   oldestPendingAt: z.iso.datetime().nullable(),
   portal: PortalLink,
+  hold: DeskHold.nullable(),
   lastDeliveryAt: z.iso.datetime().nullable(),
   /** Registrations the portal cancelled, waiting for the operator. */
-  cancelled: z.array(z.object({ id: z.string(), patientName: z.string(), portalRef: z.string().nullable() })),
+  cancelled: z.array(z.object({ id: z.string(), patientName: z.string(), portalRef: z.string().nullable(), cancelledReason: z.string().nullable() })),
   /** Registrations the watchdog follows, with the portal's expected cancellation time (for countdowns anywhere in the app). */
   watched: z.array(z.object({ id: z.string(), patientName: z.string(), portalRef: z.string().nullable(), expiresAt: z.iso.datetime() })),
 });

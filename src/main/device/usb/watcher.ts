@@ -1,4 +1,5 @@
 import type { PresentDevice } from '../../../shared/contract/device';
+import { Scheduler, type Task } from '../../base/scheduler';
 import type { Logger } from '../../logging/logger';
 import { findModel, type Catalogue } from '../catalogue';
 import type { PresenceSource, RawDevice } from './sources';
@@ -28,7 +29,7 @@ function toPresent(raw: RawDevice, catalogue: Catalogue): PresentDevice | null {
 export class PresenceWatcher {
   private current: PresenceSnapshot = { available: false, reason: 'not checked yet', devices: [] };
   private readonly listeners = new Set<(event: PresenceEvent) => void>();
-  private timer: NodeJS.Timeout | undefined;
+  private pollTask: Task | undefined;
   private unwatch: (() => void)[] = [];
   private polling: Promise<PresenceSnapshot> | null = null;
 
@@ -37,6 +38,8 @@ export class PresenceWatcher {
     private readonly catalogue: Catalogue,
     private readonly intervalMs: number,
     private readonly log: Logger,
+    /** Runs the poll timer and hotplug callbacks; none can throw out of the process. */
+    private readonly scheduler: Scheduler = new Scheduler((task, error) => log.error(`${task} failed`, error)),
   ) {}
 
   snapshot(): PresenceSnapshot {
@@ -49,20 +52,14 @@ export class PresenceWatcher {
   }
 
   start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      void this.poll().finally(() => {
-        this.timer = setTimeout(tick, this.intervalMs);
-        this.timer.unref();
-      });
-    };
-    tick();
-    for (const source of this.sources) if (source.watch) this.unwatch.push(source.watch(() => void this.poll()));
+    if (this.pollTask) return;
+    this.pollTask = this.scheduler.repeat('USB presence poll', this.intervalMs, () => this.poll(), { firstAfterMs: 0 });
+    for (const source of this.sources) if (source.watch) this.unwatch.push(source.watch(this.scheduler.guard('USB hotplug', () => this.poll())));
   }
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.pollTask?.cancel();
+    this.pollTask = undefined;
     for (const undo of this.unwatch.splice(0)) undo();
   }
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../database';
-import type { AadhaarTrace } from '../aadhaar';
 
 export interface PatientRecord {
   beneficiaryId: string;
@@ -13,21 +12,43 @@ export interface PatientRecord {
   familyId?: string;
 }
 
-/** Insert or refresh a patient, matched on beneficiary id and state; returns the local id. */
-export function upsertPatient(db: Db, patient: PatientRecord, aadhaar: AadhaarTrace | null, at: string): string {
-  const existing = db.prepare('SELECT id FROM patients WHERE beneficiary_id = ? AND state = ?').get(patient.beneficiaryId, patient.state) as { id: string } | undefined;
+/** What changed between the details on file and a newer record (for the audit log). */
+export type PatientChanges = (keyof PatientRecord)[];
+
+interface PatientRow {
+  id: string;
+  name: string;
+  gender: string | null;
+  year_of_birth: number | null;
+  mobile: string | null;
+  district: string | null;
+  family_id: string | null;
+}
+
+/**
+ * Insert or refresh a patient, matched on beneficiary id and state; returns the local id and which
+ * details the newer record changed. Of an Aadhaar number only the last 4 digits are ever kept.
+ * Registrations keep their own copy of the details, so refreshing never rewrites an earlier one.
+ */
+export function upsertPatient(db: Db, patient: PatientRecord, aadhaarLast4: string | null, at: string): { id: string; changed: PatientChanges } {
+  const existing = db.prepare('SELECT id, name, gender, year_of_birth, mobile, district, family_id FROM patients WHERE beneficiary_id = ? AND state = ?').get(patient.beneficiaryId, patient.state) as
+    | PatientRow
+    | undefined;
   const values = [patient.name, patient.gender ?? null, patient.yearOfBirth ?? null, patient.mobile ?? null, patient.district ?? null, patient.familyId ?? null] as const;
   if (existing) {
+    const before = [existing.name, existing.gender, existing.year_of_birth, existing.mobile, existing.district, existing.family_id];
+    const fields: PatientChanges = ['name', 'gender', 'yearOfBirth', 'mobile', 'district', 'familyId'];
+    const changed = fields.filter((_, i) => before[i] !== values[i]);
     db.prepare(
       `UPDATE patients SET name = ?, gender = ?, year_of_birth = ?, mobile = ?, district = ?, family_id = ?,
-         aadhaar_last4 = COALESCE(?, aadhaar_last4), aadhaar_hmac = COALESCE(?, aadhaar_hmac), updated_at = ? WHERE id = ?`,
-    ).run(...values, aadhaar?.last4 ?? null, aadhaar?.hmac ?? null, at, existing.id);
-    return existing.id;
+         aadhaar_last4 = COALESCE(?, aadhaar_last4), updated_at = ? WHERE id = ?`,
+    ).run(...values, aadhaarLast4, at, existing.id);
+    return { id: existing.id, changed };
   }
   const id = randomUUID();
   db.prepare(
-    `INSERT INTO patients (id, beneficiary_id, state, name, gender, year_of_birth, mobile, district, family_id, aadhaar_last4, aadhaar_hmac, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(id, patient.beneficiaryId, patient.state, ...values, aadhaar?.last4 ?? null, aadhaar?.hmac ?? null, at, at);
-  return id;
+    `INSERT INTO patients (id, beneficiary_id, state, name, gender, year_of_birth, mobile, district, family_id, aadhaar_last4, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(id, patient.beneficiaryId, patient.state, ...values, aadhaarLast4, at, at);
+  return { id, changed: [] };
 }

@@ -5,15 +5,28 @@ import type { SealedPid } from '../pid-vault';
 
 export const PRIORITY: Record<RegistrationKind, number> = { inpatient: 0, outpatient: 1, card: 2 };
 
+/** The patient's details as this registration was made with them. */
+export interface PatientSnapshot {
+  name: string;
+  gender: 'F' | 'M' | 'T' | null;
+  yearOfBirth: number | null;
+  mobile: string | null;
+  district: string | null;
+}
+
 export interface NewRegistration {
   id: string;
   patientId: string;
+  patient: PatientSnapshot;
   kind: RegistrationKind;
   hospitalCode: string;
   hospitalState: string;
   admittedAt: string;
   payload: object;
+  /** Same patient, kind and admission time: see registrationFingerprint. */
+  fingerprint: string;
   resubmittedFrom?: string;
+  importBatch?: number;
 }
 
 export interface NewOutboxEntry {
@@ -26,9 +39,28 @@ export interface NewOutboxEntry {
 
 export function insertRegistration(db: Db, r: NewRegistration, at: string): void {
   db.prepare(
-    `INSERT INTO registrations (id, patient_id, kind, state, hospital_code, hospital_state, admitted_at, payload, resubmitted_from, created_at, updated_at)
-     VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(r.id, r.patientId, r.kind, r.hospitalCode, r.hospitalState, r.admittedAt, JSON.stringify(r.payload), r.resubmittedFrom ?? null, at, at);
+    `INSERT INTO registrations (id, patient_id, kind, state, hospital_code, hospital_state, admitted_at, payload, resubmitted_from, import_batch, fingerprint,
+                                patient_name, patient_gender, patient_year_of_birth, patient_mobile, patient_district, created_at, updated_at)
+     VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    r.id,
+    r.patientId,
+    r.kind,
+    r.hospitalCode,
+    r.hospitalState,
+    r.admittedAt,
+    JSON.stringify(r.payload),
+    r.resubmittedFrom ?? null,
+    r.importBatch ?? null,
+    r.fingerprint,
+    r.patient.name,
+    r.patient.gender,
+    r.patient.yearOfBirth,
+    r.patient.mobile,
+    r.patient.district,
+    at,
+    at,
+  );
 }
 
 export function insertOutbox(db: Db, o: NewOutboxEntry, at: string): void {
@@ -132,14 +164,39 @@ export function recordAttempt(db: Db, a: AttemptRow): void {
   );
 }
 
-const CLEAR_PID = 'pid_ciphertext = NULL, pid_iv = NULL, pid_tag = NULL, pid_expires_at = NULL';
+/** The columns that hold a buffered PID block, cleared together (here and in the backup copy). */
+export const CLEAR_PID = 'pid_ciphertext = NULL, pid_iv = NULL, pid_tag = NULL, pid_expires_at = NULL';
+
+/** What is still to send for a registration (buffered verification progress, or the finished request). */
+export function savePayload(db: Db, registrationId: string, payload: object, at: string): void {
+  db.prepare('UPDATE registrations SET payload = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(payload), at, registrationId);
+}
+
+/** The buffered PID block has done its job (verified): delete it. */
+export function clearBufferedPid(db: Db, outboxId: string, at: string): void {
+  db.prepare(`UPDATE outbox SET ${CLEAR_PID}, updated_at = ? WHERE id = ?`).run(at, outboxId);
+}
+
+/** Every entry that waits is due at `at` (a desk-wide hold ended). */
+export function makeWaitingDue(db: Db, at: string): number {
+  return db.prepare(`UPDATE outbox SET next_attempt_at = ? WHERE state = 'queued' AND next_attempt_at > ?`).run(at, at).changes;
+}
+
+/** How many entries went to needs-action since `since` (for the sync command's report). */
+export function needsActionSince(db: Db, since: string): { registrationId: string; reason: string | null }[] {
+  return db
+    .prepare(`SELECT id AS registrationId, last_error AS reason FROM registrations WHERE state = 'needs-action' AND updated_at >= ? ORDER BY updated_at`)
+    .all(since) as { registrationId: string; reason: string | null }[];
+}
 
 export interface PortalAcceptance {
   portalRef: string;
   portalNumber: string | null;
   portalStatus: string;
   registeredAt: string;
-  expiresAt: string;
+  /** Null when the portal gives none and the kind never expires (card requests). */
+  expiresAt: string | null;
+  cancelledReason: string | null;
 }
 
 /*
@@ -151,9 +208,9 @@ export interface PortalAcceptance {
 export function markRegistered(db: Db, outboxId: string, accepted: PortalAcceptance, at: string): boolean {
   if (db.prepare(`UPDATE outbox SET state = 'done', ${CLEAR_PID}, updated_at = ? WHERE id = ? AND state = 'sending'`).run(at, outboxId).changes === 0) return false;
   db.prepare(
-    `UPDATE registrations SET state = 'registered', portal_ref = ?, portal_number = ?, portal_status = ?, registered_at = ?, expires_at = ?, last_error = NULL, updated_at = ?
+    `UPDATE registrations SET state = 'registered', portal_ref = ?, portal_number = ?, portal_status = ?, registered_at = ?, expires_at = ?, cancelled_reason = ?, last_error = NULL, updated_at = ?
       WHERE id = (SELECT registration_id FROM outbox WHERE id = ?) AND state = 'sending'`,
-  ).run(accepted.portalRef, accepted.portalNumber, accepted.portalStatus, accepted.registeredAt, accepted.expiresAt, at, outboxId);
+  ).run(accepted.portalRef, accepted.portalNumber, accepted.portalStatus, accepted.registeredAt, accepted.expiresAt, accepted.cancelledReason, at, outboxId);
   return true;
 }
 
@@ -177,10 +234,6 @@ export function markNeedsAction(db: Db, outboxId: string, reason: Message, at: s
   return true;
 }
 
-/** The portal came back: every queued entry is due now, whatever its backoff said. */
-export function makeAllDue(db: Db, at: string): number {
-  return db.prepare(`UPDATE outbox SET next_attempt_at = ? WHERE state = 'queued' AND next_attempt_at > ?`).run(at, at).changes;
-}
 
 /**
  * Buffered PID blocks past their hold time, on entries waiting (not in flight: the sender checks
@@ -206,11 +259,24 @@ export interface RegistrationRow {
   portal_status: string | null;
   registered_at: string | null;
   expires_at: string | null;
+  cancelled_reason: string | null;
   last_error: string | null;
   resubmitted_from: string | null;
   resolved_reason: string | null;
+  patient_name: string | null;
+  patient_gender: 'F' | 'M' | 'T' | null;
+  patient_year_of_birth: number | null;
+  patient_mobile: string | null;
+  patient_district: string | null;
+  fingerprint: string | null;
+  import_batch: number | null;
   created_at: string;
   updated_at: string;
+}
+
+/** The patient details a registration row was made with (for a re-submission). */
+export function snapshotOf(row: RegistrationRow): PatientSnapshot {
+  return { name: row.patient_name ?? '', gender: row.patient_gender, yearOfBirth: row.patient_year_of_birth, mobile: row.patient_mobile, district: row.patient_district };
 }
 
 export function getRegistration(db: Db, id: string): RegistrationRow | undefined {
@@ -245,11 +311,33 @@ export function watched(db: Db): RegistrationRow[] {
     .all() as RegistrationRow[];
 }
 
-export function updatePortalStatus(db: Db, registrationId: string, status: string, at: string): void {
-  db.prepare('UPDATE registrations SET portal_status = ?, updated_at = ? WHERE id = ?').run(status, at, registrationId);
+export function updatePortalStatus(db: Db, registrationId: string, status: string, cancelledReason: string | null, at: string): void {
+  db.prepare('UPDATE registrations SET portal_status = ?, cancelled_reason = COALESCE(?, cancelled_reason), updated_at = ? WHERE id = ?').run(status, cancelledReason, at, registrationId);
 }
 
-export interface ListedRow extends RegistrationRow {
+/** Registrations already made for this fingerprint (same patient, kind and admission), oldest first, with the import that brought each. */
+export function registrationsWithFingerprint(db: Db, fingerprint: string): { id: string; createdAt: string; importFile: string | null; importAt: string | null }[] {
+  return db
+    .prepare(
+      `SELECT r.id, r.created_at AS createdAt, b.file_name AS importFile, b.at AS importAt
+         FROM registrations r LEFT JOIN import_batches b ON b.id = r.import_batch
+        WHERE r.fingerprint = ? AND r.state NOT IN ('resubmitted') ORDER BY r.created_at`,
+    )
+    .all(fingerprint) as { id: string; createdAt: string; importFile: string | null; importAt: string | null }[];
+}
+
+/** An earlier import of a file with the same bytes. */
+export function importOfFile(db: Db, sha256: string): { id: number; at: string; fileName: string; records: number } | undefined {
+  return db.prepare('SELECT id, at, file_name AS fileName, records FROM import_batches WHERE file_sha256 = ? ORDER BY id LIMIT 1').get(sha256) as
+    | { id: number; at: string; fileName: string; records: number }
+    | undefined;
+}
+
+export function insertImportBatch(db: Db, batch: { at: string; fileName: string; sha256: string; records: number }): number {
+  return Number(db.prepare('INSERT INTO import_batches (at, file_name, file_sha256, records) VALUES (?, ?, ?, ?)').run(batch.at, batch.fileName, batch.sha256, batch.records).lastInsertRowid);
+}
+
+export interface ListedRow extends Omit<RegistrationRow, 'patient_name'> {
   patient_name: string;
   beneficiary_id: string;
   aadhaar_last4: string | null;
@@ -259,12 +347,19 @@ export interface ListedRow extends RegistrationRow {
   resubmitted_as: string | null;
 }
 
+/** One listed row's columns: the registration with its patient's name (as registered), id, last 4 digits and outbox state. */
+const LISTED = `SELECT r.*, COALESCE(r.patient_name, p.name) AS patient_name, p.beneficiary_id, p.aadhaar_last4, o.attempts, o.next_attempt_at, o.state AS outbox_state,
+              (SELECT n.id FROM registrations n WHERE n.resubmitted_from = r.id) AS resubmitted_as
+         FROM registrations r JOIN patients p ON p.id = r.patient_id LEFT JOIN outbox o ON o.registration_id = r.id`;
+
+export function entryRow(db: Db, id: string): ListedRow | undefined {
+  return db.prepare(`${LISTED} WHERE r.id = ?`).get(id) as ListedRow | undefined;
+}
+
 export function listRegistrations(db: Db, state: RegistrationState | undefined, limit: number): ListedRow[] {
   return db
     .prepare(
-      `SELECT r.*, p.name AS patient_name, p.beneficiary_id, p.aadhaar_last4, o.attempts, o.next_attempt_at, o.state AS outbox_state,
-              (SELECT n.id FROM registrations n WHERE n.resubmitted_from = r.id) AS resubmitted_as
-         FROM registrations r JOIN patients p ON p.id = r.patient_id LEFT JOIN outbox o ON o.registration_id = r.id
+      `${LISTED}
         WHERE (? IS NULL OR r.state = ?)
         ORDER BY CASE r.state WHEN 'cancelled-by-portal' THEN 0 WHEN 'needs-action' THEN 1 WHEN 'sending' THEN 2 WHEN 'queued' THEN 3 ELSE 4 END, r.created_at DESC
         LIMIT ?`,
@@ -296,14 +391,17 @@ export function lastDeliveryAt(db: Db): string | null {
 export function watchedSummary(db: Db): { id: string; patientName: string; portalRef: string | null; expiresAt: string }[] {
   return db
     .prepare(
-      `SELECT r.id, p.name AS patientName, r.portal_number AS portalRef, r.expires_at AS expiresAt FROM registrations r JOIN patients p ON p.id = r.patient_id
+      `SELECT r.id, COALESCE(r.patient_name, p.name) AS patientName, r.portal_number AS portalRef, r.expires_at AS expiresAt FROM registrations r JOIN patients p ON p.id = r.patient_id
         WHERE r.state = 'registered' AND r.expires_at IS NOT NULL AND COALESCE(r.portal_status, 'active') = 'active' ORDER BY r.expires_at`,
     )
     .all() as { id: string; patientName: string; portalRef: string | null; expiresAt: string }[];
 }
 
-export function cancelledByPortal(db: Db): { id: string; patientName: string; portalRef: string | null }[] {
+export function cancelledByPortal(db: Db): { id: string; patientName: string; portalRef: string | null; cancelledReason: string | null }[] {
   return db
-    .prepare(`SELECT r.id, p.name AS patientName, r.portal_number AS portalRef FROM registrations r JOIN patients p ON p.id = r.patient_id WHERE r.state = 'cancelled-by-portal' ORDER BY r.updated_at`)
-    .all() as { id: string; patientName: string; portalRef: string | null }[];
+    .prepare(
+      `SELECT r.id, COALESCE(r.patient_name, p.name) AS patientName, r.portal_number AS portalRef, r.cancelled_reason AS cancelledReason
+         FROM registrations r JOIN patients p ON p.id = r.patient_id WHERE r.state = 'cancelled-by-portal' ORDER BY r.updated_at`,
+    )
+    .all() as { id: string; patientName: string; portalRef: string | null; cancelledReason: string | null }[];
 }

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TOKEN_HEADER } from '../../src/shared/contract/transport';
-import { silentLogger } from '../../src/main/logging/logger';
+import { silentLogger, type Logger } from '../../src/main/logging/logger';
 import { startWebHost, type WebHost } from '../../src/main/webhost/server';
 import { fakeApp, sampleHealth, sampleInfo } from '../support/fake-app';
 import { rawRequest } from '../support/http';
@@ -92,6 +92,40 @@ describe('web host', () => {
     expect(JSON.parse(wrongShape.body)).toMatchObject({ ok: false, error: { code: 'invalid_request', params: { detail: expect.stringContaining('language') } } });
     const get = await rawRequest(host.port, { path: '/api/app.info', headers: { [TOKEN_HEADER]: host.token, Host: `127.0.0.1:${host.port}` } });
     expect(get.status).toBe(405);
+  });
+
+  it('checks the token before anything else on /api, and answers malformed percent-encoding with 400, logging no error', async () => {
+    const logged: { level: string; message: string }[] = [];
+    const capture = (): Logger => ({
+      error: (message) => logged.push({ level: 'error', message }),
+      warn: (message) => logged.push({ level: 'warn', message }),
+      info: (message) => logged.push({ level: 'info', message }),
+      debug: (message) => logged.push({ level: 'debug', message }),
+      scope: () => capture(),
+    });
+    const own = await startWebHost({ port: 0, rendererDir: appPaths.rendererDir, dispatch: app.dispatch, events: app.events, log: capture() });
+    try {
+      // One connection per request: a GET with a body left unread would spoil a kept-alive connection for the next one.
+      const hostHeader = { Host: `127.0.0.1:${own.port}`, Connection: 'close' };
+      // No token: refused before the method, the path or the body is looked at.
+      for (const [method, path] of [['POST', '/api/%ZZ'], ['GET', '/api/%ZZ'], ['POST', '/api/%E0%A4'], ['GET', '/api/app.info'], ['DELETE', '/api/events']]) {
+        const res = await rawRequest(own.port, { method: method!, path: path!, headers: { 'Content-Type': 'application/json', ...hostHeader }, ...(method === 'POST' ? { body: '{}' } : {}) });
+        expect({ method, path, status: res.status }).toEqual({ method, path, status: 401 });
+      }
+      const evil = await rawRequest(own.port, { method: 'POST', path: '/api/%ZZ', headers: { ...json(own.token), ...hostHeader, Origin: 'https://evil.example' }, body: '{}' });
+      expect(evil.status).toBe(403);
+      for (const path of ['/api/%ZZ', '/api/app.%', '/api/%E0%A4']) {
+        const res = await rawRequest(own.port, { method: 'POST', path, headers: { ...json(own.token), ...hostHeader }, body: '{}' });
+        expect({ path, status: res.status }).toEqual({ path, status: 400 });
+        expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+        expect(res.body).not.toMatch(/URIError|\n\s+at /);
+      }
+      const encoded = await rawRequest(own.port, { method: 'POST', path: '/api/app%2Einfo', headers: { ...json(own.token), ...hostHeader }, body: '{}' });
+      expect(JSON.parse(encoded.body)).toEqual({ ok: true, value: sampleInfo });
+      expect(logged.filter((entry) => entry.level === 'error')).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 
   it('streams contract events to a client holding the token', async () => {

@@ -14,6 +14,8 @@ export interface Command {
   /** One line for `mitra-desk --help`. */
   summary: string;
   usage: string;
+  /** More for `--help` than the usage line: what the command expects and does. */
+  help?: string;
   run(context: CommandContext): Promise<number>;
 }
 

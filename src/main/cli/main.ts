@@ -4,6 +4,7 @@
  */
 import { MitraError } from '../../shared/errors';
 import { UsageError, writeLine, type Command, type CommandContext } from './command';
+import { printable } from './output';
 import { deviceCommands } from './commands/device';
 import { portalSimCommand } from './commands/portal-sim';
 import { queueCommands } from './commands/queue';
@@ -26,10 +27,26 @@ export const commands: Record<string, Command> = {
   sync: syncCommand,
 };
 
+function commandList(names: string[]): string[] {
+  const width = Math.max(...names.map((name) => name.length));
+  return names.map((name) => `  ${name.padEnd(width)}  ${commands[name]!.summary}`);
+}
+
 function help(): string {
-  const width = Math.max(...Object.keys(commands).map((name) => name.length));
-  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
-  return [`Mitra Desk ${version}`, '', 'Usage: mitra-desk <command> [options]', '', ...lines, '', 'Every command takes --data-dir DIR (or MITRA_DESK_DATA_DIR) and --help.'].join('\n');
+  return [`Mitra Desk ${version}`, '', 'Usage: mitra-desk <command> [options]', '', ...commandList(Object.keys(commands)), '', 'Every command takes --data-dir DIR (or MITRA_DESK_DATA_DIR) and --help.'].join('\n');
+}
+
+/** The commands under a group word ("queue" -> queue status, queue list, ...); empty when it is no group. */
+function groupCommands(word: string): string[] {
+  return Object.keys(commands).filter((name) => name.startsWith(`${word} `));
+}
+
+function groupHelp(word: string, names: string[]): string {
+  return [`Usage: mitra-desk ${word} <command> [options]`, '', ...commandList(names), '', `See mitra-desk ${word} <command> --help.`].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  return command.help ? `Usage: ${command.usage}\n\n${command.help}` : `Usage: ${command.usage}`;
 }
 
 /** Longest match of the leading words against the command table. */
@@ -52,11 +69,21 @@ export async function main(argv: string[], context: Omit<CommandContext, 'argv'>
   }
   const found = findCommand(argv);
   if (!found) {
+    const group = groupCommands(argv[0]!);
+    if (group.length) {
+      const [, next] = argv;
+      if (next === '--help' || next === '-h') {
+        writeLine(context.stdout, groupHelp(argv[0]!, group));
+        return 0;
+      }
+      writeLine(context.stderr, `${next === undefined || next.startsWith('-') ? `mitra-desk ${argv[0]} needs a command` : `Unknown command: ${argv.join(' ')}`}\n\n${groupHelp(argv[0]!, group)}`);
+      return 2;
+    }
     writeLine(context.stderr, `Unknown command: ${argv.join(' ')}\n\n${help()}`);
     return 2;
   }
   if (found.rest.includes('--help') || found.rest.includes('-h')) {
-    writeLine(context.stdout, `Usage: ${found.command.usage}`);
+    writeLine(context.stdout, commandHelp(found.command));
     return 0;
   }
   try {
@@ -67,7 +94,7 @@ export async function main(argv: string[], context: Omit<CommandContext, 'argv'>
       return 2;
     }
     if (error instanceof MitraError) {
-      writeLine(context.stderr, `Error (${error.code}): ${error.message}`);
+      writeLine(context.stderr, `Error (${error.code}): ${printable(error.message)}`);
       return 1;
     }
     throw error;

@@ -16,6 +16,19 @@ export function say(language: Language, message: Message): string {
   return translate(language, message.key, message.params);
 }
 
+/**
+ * Stored or portal text made safe for a terminal line: C0 and C1 controls, DEL and bidi
+ * overrides/isolates are shown as escapes (\x1B, \u202E), so a name cannot move the cursor,
+ * retitle the window, hide text or reorder a line.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (char) => {
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}` : `\\u${code.toString(16).toUpperCase()}`;
+  });
+}
+
 /** With --json: exactly one JSON document on stdout. */
 export function printJson(stream: NodeJS.WritableStream, value: unknown): void {
   writeLine(stream, JSON.stringify(value, null, 2));

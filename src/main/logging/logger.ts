@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, parse } from 'node:path';
 import { format } from 'node:util';
 import electronLog from 'electron-log/node';
@@ -29,6 +29,10 @@ export interface LoggerOptions {
 
 let instances = 0;
 
+const APP_NAME = 'Mitra Desk';
+/** main.log and its rotated generations main.1.log ... */
+const LOG_FILE = /^main(\.\d+)?\.log$/;
+
 /**
  * electron-log for the app and the Node-only hosts alike (its `node` entry never loads Electron).
  * A hook redacts every message before any transport writes it.
@@ -40,7 +44,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   log.hooks.push((message) => ({ ...message, data: message.data.map((item) => redactValue(item)) }));
 
   if (dir) {
-    mkdirSync(dir, { recursive: true });
+    // Logs hold patient names and desk details: owner only, whatever an older version left behind.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+    for (const name of readdirSync(dir)) if (LOG_FILE.test(name)) chmodSync(join(dir, name), 0o600);
+    // electron-log otherwise looks for the app name in a package.json above the working directory,
+    // and drops every line when there is none (the CLI run from any folder).
+    log.transports.file.setAppName(APP_NAME);
+    log.transports.file.writeOptions = { flag: 'a', mode: 0o600, encoding: 'utf8' };
     log.transports.file.level = level;
     log.transports.file.maxSize = maxBytes;
     log.transports.file.resolvePathFn = () => join(dir, 'main.log');
@@ -48,6 +59,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   } else {
     log.transports.file.level = false;
   }
+
+  // electron-log swallows its own failures; say once that the log cannot be written rather than lose it silently.
+  let reported = false;
+  (log as unknown as { processInternalErrorFn: (error: unknown) => void }).processInternalErrorFn = (error) => {
+    if (reported) return;
+    reported = true;
+    process.stderr.write(`Mitra Desk cannot write its log: ${error instanceof Error ? error.message : String(error)}\n`);
+  };
 
   log.transports.console.level = consoleLevel;
   log.transports.console.format = '[{level}]{scope} {text}';

@@ -58,14 +58,27 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       sendJson(res, 403, refusal(ContractErrorCode.forbidden, 'host not allowed'));
       return;
     }
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === EVENTS_PATH) return openEventStream(req, res);
-    if (path.startsWith(API_PREFIX)) return handleCall(req, res, decodeURIComponent(path.slice(API_PREFIX.length)));
+    const rawPath = pathOf(req.url);
+    if (rawPath === null) {
+      sendJson(res, 400, refusal(ContractErrorCode.invalidRequest, 'malformed request target'));
+      return;
+    }
+    // The contract's paths: nothing about the request is looked at before the token and Origin.
+    if (rawPath === EVENTS_PATH || rawPath.startsWith(API_PREFIX)) {
+      if (!authorised(req, res)) return;
+      if (rawPath === EVENTS_PATH) return openEventStream(req, res);
+      const name = decoded(rawPath.slice(API_PREFIX.length));
+      if (name === null) {
+        sendJson(res, 400, refusal(ContractErrorCode.invalidRequest, 'malformed percent-encoding in the call name'));
+        return;
+      }
+      return handleCall(req, res, name);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const file = readStaticFile(rendererDir, path);
+    const file = readStaticFile(rendererDir, rawPath);
     if (!file) {
       res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
       return;
@@ -94,7 +107,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, { Allow: 'POST' }).end();
       return;
     }
-    if (!authorised(req, res)) return;
     if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
       sendJson(res, 415, refusal(ContractErrorCode.invalidRequest, 'content-type must be application/json'));
       return;
@@ -119,7 +131,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, { Allow: 'GET' }).end();
       return;
     }
-    if (!authorised(req, res)) return;
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(': connected\n\n');
     streams.add(res);
@@ -159,6 +170,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The request's path, still percent-encoded; null when the request target cannot be read as a URL. */
+function pathOf(url: string | undefined): string | null {
+  try {
+    return new URL(url ?? '/', 'http://127.0.0.1').pathname;
+  } catch {
+    return null;
+  }
+}
+
+/** A percent-decoded call name; null for malformed encoding (%ZZ, a cut-off or invalid UTF-8 sequence). */
+function decoded(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 }
 
 function isLoopbackOrigin(origin: string, port: number): boolean {

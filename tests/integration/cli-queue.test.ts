@@ -24,11 +24,11 @@ describe('mitra-desk queue and sync', () => {
     const row = (m: { beneficiaryId: string; name: string; district: string }, extra: Partial<Record<string, string>> = {}) =>
       [extra.kind ?? 'inpatient', m.beneficiaryId, `"${m.name}"`, 'F', '1970', extra.mobile ?? '9876543210', 'MP', m.district, extra.aadhaar ?? '', admitted, 'none-confirmed', '"Dr. Meena, night duty"', '', '"recorded on paper, outage 02:10"'].join(',');
     const bad = join(dataDir, 'paper.csv');
-    writeFileSync(bad, [header, row(members[0]!), row(members[1]!, { mobile: '12345' }), row(members[2]!, { aadhaar: '2345 6789 0124', kind: 'card' })].join('\n'));
+    writeFileSync(bad, [header, row(members[0]!), row(members[1]!, { mobile: '12345' }), row(members[2]!, { aadhaar: '2345 6789 0123', kind: 'card' })].join('\n'));
     const refused = await runCli(['queue', 'import', bad, '--data-dir', dataDir]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('line 3: patient.mobile: a 10-digit Indian mobile number');
-    expect(refused.stderr).toMatch(/line 4: patient\.aadhaar: .*typing mistake/);
+    expect(refused.stderr).toContain('line 3: mobile: a 10-digit Indian mobile number');
+    expect(refused.stderr).toMatch(/line 4: aadhaar: .*typing mistake/);
     expect(refused.stderr).toContain('Nothing imported: 2 problem(s)');
     const empty = JSON.parse((await runCli(['queue', 'status', '--json', '--data-dir', dataDir])).stdout);
     expect(empty.counts.queued).toBe(0);
@@ -41,7 +41,10 @@ describe('mitra-desk queue and sync', () => {
     expect(status).toMatchObject({ counts: { queued: 3, registered: 0 }, portal: 'unknown' });
 
     const synced = await runCli(['sync', '--once', '--portal', simUrl, '--data-dir', dataDir]);
-    expect(synced.code).toBe(0);
+    // One pass sends two (the concurrency); the third waits: exit 1, saying so.
+    expect(synced.code).toBe(1);
+    expect(synced.stdout).toContain('registered 2 · waiting 1 · needs action 0');
+    expect(synced.stderr).toMatch(/^1 registration\(s\) not delivered: they wait for the next pass/m);
     const rest = await runCli(['sync', '--until-empty', '--portal', simUrl, '--data-dir', dataDir, '--deadline-ms', '10000']);
     expect(rest.stdout).toContain('registered 3 · waiting 0 · needs action 0');
     const list = JSON.parse((await runCli(['queue', 'list', '--state', 'registered', '--json', '--data-dir', dataDir])).stdout) as { kind: string; portalRef: string; history: { event: string }[] }[];

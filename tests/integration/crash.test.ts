@@ -1,6 +1,9 @@
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { TOKEN_HEADER } from '../../src/shared/contract/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistrationInput } from '../../src/shared/contract/queue';
 import { dataPaths } from '../../src/main/config/paths';
@@ -13,6 +16,7 @@ import { prng, registrableMembers } from '../../src/main/portal/simulator/data';
 import { startPortalSimulator, type PortalSimulator } from '../../src/main/portal/simulator/server';
 import { standaloneQueue } from '../../src/main/queue/service';
 import { openDatabase } from '../../src/main/storage/database';
+import { startCli } from '../support/cli';
 import { cliBin, repoRoot } from '../support/paths';
 import { forbiddenTraces } from '../support/privacy';
 import { useTempDirs } from '../support/temp';
@@ -121,3 +125,124 @@ describe('crash safety', () => {
     console.log(`crash test: ${runs} sync runs, ${kills} killed with SIGKILL (${killedMidWork} mid-delivery), ${mine.reduce((n, a) => n + a.deliveries, 0) - REGISTRATIONS} safe replays`);
   }, 120_000);
 });
+
+/** The app as `npm start` serves it where Electron cannot run, live against the simulator, on `dataDir`. */
+async function serveApp(dataDir: string) {
+  writeFileSync(
+    join(dataDir, 'settings.json'),
+    JSON.stringify({
+      hospital: { code: 'HOSP-CRASH-APP', name: 'Crash Test Hospital', state: 'BR' },
+      portal: { url: sim.url, clientId: 'crash-desk', clientSecret: 'secret', timeoutMs: 3_000 },
+      sync: { baseDelayMs: 100, maxDelayMs: 1_000 },
+    }),
+  );
+  const app = await startCli(['serve', '--port', '0', '--data-dir', dataDir], /serving at (http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/);
+  const [, origin, token] = app.match;
+  const call = async (name: string, body: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string } }> => {
+    const res = await fetch(`${origin}/api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token! }, body: JSON.stringify(body) });
+    return (await res.json()) as never;
+  };
+  return { app, call };
+}
+
+function registration(member: { beneficiaryId: string; name: string; aadhaar: string }) {
+  return {
+    kind: 'inpatient',
+    patient: { beneficiaryId: member.beneficiaryId, name: member.name, state: 'BR', aadhaar: member.aadhaar },
+    admittedAt: new Date().toISOString(),
+    verification: { method: 'none-confirmed', confirmedBy: 'Dr. Verma' },
+  };
+}
+
+/** Wait (bounded) until every acknowledged registration is delivered; then check exactly once. */
+async function expectDeliveredOnce(dataDir: string, acknowledged: string[]) {
+  const { app, call } = await serveApp(dataDir);
+  try {
+    const deadline = Date.now() + 30_000;
+    const mine = () => sim.state().accepted.filter((a) => acknowledged.includes(a.clientReference));
+    while (mine().length < acknowledged.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(mine().map((a) => a.clientReference).sort()).toEqual([...acknowledged].sort());
+    expect(sim.state().duplicates).toBe(0);
+    const list = (await call('queue.list', {})).value as { id: string }[];
+    expect(list.map((e) => e.id).sort()).toEqual([...acknowledged].sort()); // nothing refused was kept half-written
+  } finally {
+    expect(await app.stop('SIGTERM')).toBe(0);
+  }
+}
+
+describe('crash safety of the app itself', () => {
+  it('killed while another program holds the database write lock: the app stayed up, said so, and lost nothing', async () => {
+    const dataDir = tempDir();
+    const members = registrableMembers(sim.families, 'BR').slice(40, 44);
+    const { app, call } = await serveApp(dataDir);
+    const acknowledged: string[] = [];
+    for (const member of members.slice(0, 3)) {
+      const answer = await call('queue.add', registration(member));
+      expect(answer.ok).toBe(true);
+      acknowledged.push((answer.value as { id: string }).id);
+    }
+    const other = new Database(dataPaths(dataDir).database, { timeout: 10_000 });
+    other.exec('BEGIN IMMEDIATE');
+    const refused = await call('queue.add', registration(members[3]!));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'store_locked' } });
+    const health = (await call('health.snapshot', {})).value as { links: { id: string; status: string; messageKey: string }[] };
+    expect(health.links.find((l) => l.id === 'storage')).toMatchObject({ status: 'down', messageKey: 'store.locked' });
+    expect(await app.stop('SIGKILL')).toBeNull();
+    other.exec('ROLLBACK');
+    other.close();
+    await expectDeliveredOnce(dataDir, acknowledged);
+    expect(forbiddenTraces(dataDir, members.map((m) => m.aadhaar))).toEqual([]);
+  }, 90_000);
+
+  it('killed while the disk is full: the app stayed up, said so, and lost nothing', async (context) => {
+    const mountPoint = mkdtempDir();
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m,mode=0700', 'tmpfs', mountPoint], { stdio: 'ignore' });
+    } catch {
+      rmSync(mountPoint, { recursive: true, force: true });
+      context.skip('a small tmpfs cannot be mounted here (needs root with CAP_SYS_ADMIN)');
+      return;
+    }
+    try {
+      const dataDir = join(mountPoint, 'data');
+      mkdirSync(dataDir);
+      const members = registrableMembers(sim.families, 'BR').slice(50, 90);
+      const { app, call } = await serveApp(dataDir);
+      const acknowledged: string[] = [];
+      for (const member of members.slice(0, 3)) acknowledged.push(((await call('queue.add', registration(member))).value as { id: string }).id);
+      // Fill the disk to the last byte, then keep registering until the database refuses.
+      const filler = join(mountPoint, 'filler');
+      try {
+        execFileSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { stdio: 'ignore' });
+      } catch {
+        // dd stops with "No space left on device": that is the point
+      }
+      let full = false;
+      for (const member of members.slice(3)) {
+        const answer = await call('queue.add', registration(member));
+        if (answer.ok) acknowledged.push((answer.value as { id: string }).id);
+        else {
+          expect(answer.error?.code).toMatch(/^store_(full|unwritable)$/);
+          full = true;
+          break;
+        }
+      }
+      expect(full).toBe(true);
+      const health = (await call('health.snapshot', {})).value as { links: { id: string; status: string }[] };
+      expect(health.links.find((l) => l.id === 'storage')?.status).toBe('down');
+      expect(await app.stop('SIGKILL')).toBeNull();
+      rmSync(filler);
+      await expectDeliveredOnce(dataDir, acknowledged);
+      expect(forbiddenTraces(dataDir, members.map((m) => m.aadhaar))).toEqual([]);
+    } finally {
+      execFileSync('umount', ['-l', mountPoint], { stdio: 'ignore' });
+      rmSync(mountPoint, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+function mkdtempDir(): string {
+  const dir = join(tmpdir(), `mitra-tmpfs-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(dir);
+  return dir;
+}

@@ -32,11 +32,4 @@ describe('process boundaries', () => {
     const offenders = files.filter(({ file }) => file.startsWith('src/renderer/')).filter(({ text }) => /from\s+['"](node:|electron|.*\/(main|preload)\/)/.test(text));
     expect(offenders.map(({ file }) => file)).toEqual([]);
   });
-
-  it('the window keeps every hardening switch on', () => {
-    const window = readFileSync(join(repoRoot, 'src/main/electron/window.ts'), 'utf8');
-    for (const setting of ['contextIsolation: true', 'sandbox: true', 'nodeIntegration: false', 'webSecurity: true', 'allowRunningInsecureContent: false', 'webviewTag: false']) {
-      expect(window).toContain(setting);
-    }
-  });
 });

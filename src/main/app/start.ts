@@ -4,7 +4,8 @@ import { EventHub } from '../contract/events';
 import { dataPaths } from '../config/paths';
 import { loadSettings, resolveMode, updateSettingsFile, type ResolvedMode, type Settings } from '../config/settings';
 import { startDevices } from '../device/start';
-import { openStore, startQueue } from '../queue/start';
+import { startQueue } from '../queue/start';
+import { openStore } from '../storage/open-store';
 import { insertCaptureAttempt } from '../storage/sql/capture-attempts';
 import { guarded } from '../storage/database';
 import { Scheduler } from '../base/scheduler';
@@ -63,7 +64,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   health.onChange((snapshot) => events.emit('health.changed', snapshot));
   health.addProbe('storage', storageProbe({ dataDir, lowMb: settings.storage.lowMb, fullMb: settings.storage.fullMb, databaseProblem: () => storeWatch.current() }), STORAGE_CHECK_MS);
 
-  const db = await openStore(dataDir, log);
+  const db = await openStore({ dataDir, ...dataPaths(dataDir) }, log);
   const devices = await startDevices({
     scheduler,
     settings,

@@ -3,7 +3,8 @@ import { loadSettings, resolveMode, type Settings } from '../config/settings';
 import { createLogger, type Logger } from '../logging/logger';
 import { portalSetup } from '../queue/start';
 import { standaloneQueue, type QueueService } from '../queue/service';
-import { openDatabase, type Db } from '../storage/database';
+import type { Db } from '../storage/database';
+import { openStore } from '../storage/open-store';
 import type { CommandContext } from './command';
 
 export interface CliStore {
@@ -16,12 +17,12 @@ export interface CliStore {
 }
 
 /** The data directory's settings and database, for queue and sync commands (logs go to its log files). */
-export function openCliStore(context: CommandContext, dataDirArg: string | undefined): CliStore {
+export async function openCliStore(context: CommandContext, dataDirArg: string | undefined): Promise<CliStore> {
   const dataDir = resolveDataDir(dataDirArg, context.env);
   const settings = loadSettings(dataDir, context.env);
   const training = resolveMode(settings).mode === 'training';
   const log = createLogger({ dir: dataPaths(dataDir).logs, level: settings.log.level, consoleLevel: false, logId: 'mitra-desk-cli' });
-  const db = openDatabase({ file: dataPaths(dataDir).database, log: log.scope('store') });
+  const db = await openStore({ dataDir, ...dataPaths(dataDir) }, log, { backup: false });
   return { dataDir, settings, training, db, log, close: () => db.close() };
 }
 

@@ -52,7 +52,7 @@ async function start(): Promise<void> {
   ses.setDevicePermissionHandler(() => false);
 
   serveRenderer(paths.rendererDir);
-  mainWindow = createMainWindow({ preloadFile: paths.preloadFile, kiosk: running.settings.kiosk, log });
+  mainWindow = createMainWindow({ preloadFile: paths.preloadFile, kiosk: running.settings.kiosk, packaged: app.isPackaged, log });
   registerIpc({ ipcMain, dispatch: running.dispatch, events: running.events, log, windows: () => BrowserWindow.getAllWindows().map((w) => w.webContents) });
 }
 

@@ -1,15 +1,18 @@
 import { BrowserWindow, Menu, type WebContents } from 'electron';
 import type { Logger } from '../logging/logger';
+import { windowPreferences } from './preferences';
 import { RENDERER_URL } from './protocol';
 
 export interface WindowOptions {
   preloadFile: string;
   kiosk: boolean;
+  /** A packaged build (app.isPackaged): no DevTools. */
+  packaged: boolean;
   log: Logger;
 }
 
 /** The single app window, hardened: isolated, sandboxed, no Node, web security on. */
-export function createMainWindow({ preloadFile, kiosk, log }: WindowOptions): BrowserWindow {
+export function createMainWindow({ preloadFile, kiosk, packaged, log }: WindowOptions): BrowserWindow {
   if (kiosk) Menu.setApplicationMenu(null);
   const window = new BrowserWindow({
     width: 1280,
@@ -22,21 +25,7 @@ export function createMainWindow({ preloadFile, kiosk, log }: WindowOptions): Br
     autoHideMenuBar: true,
     backgroundColor: '#f7f4ee',
     title: 'Mitra Desk',
-    webPreferences: {
-      preload: preloadFile,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      spellcheck: false,
-      devTools: !kiosk,
-      navigateOnDragDrop: false,
-    },
+    webPreferences: windowPreferences({ preloadFile, kiosk, packaged }),
   });
   window.once('ready-to-show', () => window.show());
   window.webContents.on('render-process-gone', (_event, details) => {

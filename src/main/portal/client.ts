@@ -47,6 +47,8 @@ const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 export class PortalClient {
   private token: { access: string; refresh: string } | null = null;
   private loggingIn: Promise<void> | null = null;
+  /** Exchanges under way, so that shutting down can end them instead of waiting out their timeouts. */
+  private readonly active = new Set<(error: PortalError) => void>();
   private readonly base: URL;
 
   constructor(private readonly options: PortalClientOptions) {
@@ -83,6 +85,14 @@ export class PortalClient {
 
   cancelRegistration(registrationId: string, reason: string) {
     return this.request({ method: 'POST', path: `registrations/${encodeURIComponent(registrationId)}/cancel`, schema: Registration, body: { reason } });
+  }
+
+  /**
+   * End every exchange under way now (the app or the sync command is stopping): each fails as a
+   * network failure, its entry stays due and is resent with the same key at the next start.
+   */
+  abortAll(): void {
+    for (const end of [...this.active]) end(new PortalError('network', 'portal call abandoned: Mitra Desk is stopping'));
   }
 
   /** Ask for a new token with the desk's credentials now: the check that credentials work again. */
@@ -142,15 +152,19 @@ export class PortalClient {
     const controller = new AbortController();
     const { timeoutMs } = this.options;
     let timer: NodeJS.Timeout | undefined;
+    let end: (error: PortalError) => void = () => {};
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      end = (error) => {
         controller.abort();
-        reject(new PortalError('timeout', `portal did not answer ${options.method} /${options.path} within ${timeoutMs} ms`));
-      }, timeoutMs);
+        reject(error);
+      };
+      timer = setTimeout(() => end(new PortalError('timeout', `portal did not answer ${options.method} /${options.path} within ${timeoutMs} ms`)), timeoutMs);
     });
+    this.active.add(end);
     try {
       return await Promise.race([this.exchange(options, auth, controller.signal), deadline]);
     } finally {
+      this.active.delete(end);
       clearTimeout(timer);
       controller.abort();
     }

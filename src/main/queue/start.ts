@@ -1,7 +1,6 @@
 import type { Mode } from '../../shared/contract/app';
 import { MitraError } from '../../shared/errors';
 import type { Settings } from '../config/settings';
-import { dataPaths } from '../config/paths';
 import type { Handlers } from '../contract/dispatch';
 import type { EventHub } from '../contract/events';
 import type { PidBlock } from '../device/rd/pid-block';
@@ -9,7 +8,8 @@ import type { HealthMonitor } from '../health/monitor';
 import type { Logger } from '../logging/logger';
 import { PortalClient } from '../portal/client';
 import { startPortalSimulator, type PortalSimulator } from '../portal/simulator/server';
-import { backupOnStart, latestBackup, openDatabase, type Db } from '../storage/database';
+import type { Db } from '../storage/database';
+import { heldPidCount } from '../storage/sql/queue';
 import { StoreError } from '../storage/errors';
 import { loadOrCreateKey } from '../storage/secrets';
 import { SyncEngine } from '../sync/engine';
@@ -46,22 +46,6 @@ export interface RunningQueue {
   stop(): Promise<void>;
 }
 
-/** Open the database (integrity check, migrations) and back it up: the first thing the app does. */
-export async function openStore(dataDir: string, log: Logger): Promise<Db> {
-  const paths = dataPaths(dataDir);
-  let db: Db;
-  try {
-    db = openDatabase({ file: paths.database, log: log.scope('store') });
-  } catch (error) {
-    // A damaged database stays as it is; say where the last good copy is.
-    const backup = error instanceof StoreError && error.problem === 'corrupt' ? latestBackup(paths.backups) : null;
-    if (backup) throw new StoreError('corrupt', `${error instanceof Error ? error.message : String(error)}; the newest backup is ${backup}`, { file: paths.database, backup }, error);
-    throw error;
-  }
-  await backupOnStart(db, paths.backups, log.scope('store'));
-  return db;
-}
-
 /** Settings for the portal client, sync engine and watchdog; training points them at the simulator. */
 export function portalSetup(settings: Settings, simulatorUrl: string | null) {
   const training = simulatorUrl !== null;
@@ -93,10 +77,15 @@ export async function startQueue({ settings, mode, dataDir, db, health, storeWat
     changeTask = scheduler.after('queue.changed', 100, () => events.emit('queue.changed', watchStore(() => service.summary())));
   };
   const onStoreProblem = (problem: StoreError | null) => (problem ? storeWatch.failed(problem) : storeWatch.works());
+  // A missing key with PID blocks held means those patients must be verified again: say so.
+  const pidKey = loadOrCreateKey(dataDir, 'pid-vault', () => {
+    const held = heldPidCount(db);
+    if (held) log.warn(`keys/pid-vault.key was missing and has been made anew: ${held} held fingerprint(s) cannot be opened; those patients will be asked to verify again`);
+  });
   const engine = new SyncEngine({
     db,
     client,
-    pidKey: loadOrCreateKey(dataDir, 'pid-vault'),
+    pidKey,
     settings: setup.sync,
     hospitalState: setup.hospital.state,
     log: log.scope('sync'),
@@ -107,7 +96,7 @@ export async function startQueue({ settings, mode, dataDir, db, health, storeWat
   });
   const service = new QueueService({
     db,
-    pidKey: loadOrCreateKey(dataDir, 'pid-vault'),
+    pidKey,
     hospital: setup.hospital,
     takePid,
     ...(returnPid ? { returnPid } : {}),
@@ -124,10 +113,11 @@ export async function startQueue({ settings, mode, dataDir, db, health, storeWat
   );
 
   // A failing disk shows on the storage link at once, not only in the error the operator sees.
-  function watchStore<T>(work: () => T): T {
+  // Only a write that works clears it: reads go on under another program's write lock.
+  function watchStore<T>(work: () => T, writes = false): T {
     try {
       const result = work();
-      storeWatch.works();
+      if (writes) storeWatch.works();
       return result;
     } catch (error) {
       if (error instanceof StoreError) storeWatch.failed(error);
@@ -147,10 +137,10 @@ export async function startQueue({ settings, mode, dataDir, db, health, storeWat
     handlers: {
       'queue.summary': () => watchStore(() => service.summary()),
       'queue.list': ({ state, limit }) => watchStore(() => service.list(state, limit)),
-      'queue.add': (input) => watchStore(() => service.add(input)),
-      'queue.retryNow': ({ id }) => watchStore(() => service.retryNow(id)),
-      'queue.resubmit': ({ id }) => watchStore(() => service.resubmit(id)),
-      'queue.resolve': ({ id, reason }) => watchStore(() => service.resolve(id, reason)),
+      'queue.add': (input) => watchStore(() => service.add(input), true),
+      'queue.retryNow': ({ id }) => watchStore(() => service.retryNow(id), true),
+      'queue.resubmit': ({ id }) => watchStore(() => service.resubmit(id), true),
+      'queue.resolve': ({ id, reason }) => watchStore(() => service.resolve(id, reason), true),
       'training.portalFaults': ({ spec }) => {
         if (!simulator) throw new MitraError('training_only', 'only in training mode', { messageKey: 'errors.trainingOnly' });
         simulator.setFaults(spec.trim() === '' ? 'none' : spec);

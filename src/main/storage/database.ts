@@ -1,10 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../logging/logger';
 import { StoreError, toStoreError } from './errors';
 import { migrate } from './migrations';
-import { CLEAR_PID } from './sql/queue';
 
 export type Db = Database.Database;
 
@@ -59,40 +56,4 @@ export function guarded<T>(db: Db, work: () => T): T {
   } catch (error) {
     throw toStoreError(error, db.name);
   }
-}
-
-/**
- * Copy the database at start-up into backups/ (online backup API, safe while in use), scrub any
- * buffered PID block from the copy, and keep the newest `keep` copies.
- */
-export async function backupOnStart(db: Db, backupsDir: string, log: Logger, keep = 5, now = new Date()): Promise<string | null> {
-  mkdirSync(backupsDir, { recursive: true, mode: 0o700 });
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  const target = join(backupsDir, `${basename(db.name, '.db')}-${stamp}.db`);
-  try {
-    await db.backup(target);
-    const copy = new Database(target);
-    try {
-      copy.exec(`UPDATE outbox SET ${CLEAR_PID} WHERE pid_ciphertext IS NOT NULL`);
-      copy.exec('VACUUM');
-    } finally {
-      copy.close();
-    }
-  } catch (error) {
-    rmSync(target, { force: true });
-    log.warn('start-up backup failed; carrying on without it', toStoreError(error, db.name));
-    return null;
-  }
-  const copies = readdirSync(backupsDir)
-    .filter((name) => name.endsWith('.db'))
-    .sort();
-  for (const old of copies.slice(0, Math.max(0, copies.length - keep))) rmSync(join(backupsDir, old), { force: true });
-  return target;
-}
-
-/** The newest backup, for the message shown when the database is damaged. */
-export function latestBackup(backupsDir: string): string | null {
-  if (!existsSync(backupsDir)) return null;
-  const copies = readdirSync(backupsDir).filter((name) => name.endsWith('.db')).sort();
-  return copies.length ? join(backupsDir, copies.at(-1)!) : null;
 }

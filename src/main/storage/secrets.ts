@@ -9,7 +9,7 @@ import { writeFileAtomic } from './atomic-file';
  * database and its backups: a copied database alone reveals neither Aadhaar hashes' inputs nor
  * buffered PID blocks.
  */
-export function loadOrCreateKey(dataDir: string, name: 'aadhaar-hmac' | 'pid-vault'): Buffer {
+export function loadOrCreateKey(dataDir: string, name: 'pid-vault', onCreated?: () => void): Buffer {
   const dir = join(dataDir, 'keys');
   const file = join(dir, `${name}.key`);
   if (existsSync(file)) {
@@ -20,5 +20,6 @@ export function loadOrCreateKey(dataDir: string, name: 'aadhaar-hmac' | 'pid-vau
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   writeFileAtomic(file, `${key.toString('base64')}\n`, 0o600);
+  onCreated?.();
   return key;
 }

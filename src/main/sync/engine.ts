@@ -124,7 +124,12 @@ export class SyncEngine {
     const abandon = new AbortController();
     await Promise.race([settled, sleep(grace, { signal: abandon.signal })]);
     abandon.abort();
-    if (this.inFlight.size) this.deps.log.warn(`stopping with ${this.inFlight.size} delivery(ies) unanswered; they will be resent with the same key`);
+    if (this.inFlight.size) {
+      this.deps.log.warn(`stopping with ${this.inFlight.size} delivery(ies) unanswered; they will be resent with the same key`);
+      // End the calls instead of waiting out their timeouts: their sockets would keep the process alive.
+      this.deps.client.abortAll();
+      await Promise.race([Promise.allSettled([...this.inFlight.values()]), sleep(1_000)]);
+    }
     this.leaseTask?.cancel();
     this.leaseTask = undefined;
     try {

@@ -184,6 +184,7 @@ export const en = {
   store: {
     locked: 'The database is in use by another program ({{file}}). Close the other Mitra Desk window, then try again.',
     corrupt: 'The database file is damaged ({{file}}). Nothing more is written to it. Call support: a backup is kept in the backups folder.',
+    emptied: 'The database is missing or empty, but a backup holds {{count}} registrations. Nothing was overwritten. Call support to restore the backup ({{backup}}).',
     full: 'The disk is full: this was not saved. Everything saved before is safe. Ask support to free disk space.',
     unwritable: 'The database cannot be written ({{file}}). Ask support to check the disk and folder permissions.',
     tooNew: 'The database was made by a newer Mitra Desk. Install the newer version.',

@@ -1,3 +1,4 @@
+import { Message } from '../../../shared/contract/common';
 import { Scheduler } from '../../base/scheduler';
 import { PortalUrl } from '../../config/settings';
 import { PortalClient } from '../../portal/client';
@@ -8,7 +9,7 @@ import { guarded } from '../../storage/database';
 import { SyncEngine, type StopReason } from '../../sync/engine';
 import { RegistrationWatchdog } from '../../sync/watchdog';
 import { parseCommandArgs, UsageError, writeLine, type Command } from '../command';
-import { parseIntOption, say } from '../output';
+import { parseIntOption, printable, say } from '../output';
 import { cliQueue, openCliStore } from '../store';
 
 const STOPPED_BY: Record<StopReason, string> = {
@@ -24,6 +25,17 @@ const FAULTS = {
   certificate: 'the portal\'s certificate does not verify (expired, or the wrong server, or this computer\'s clock is wrong)',
   redirect: 'the portal address redirects elsewhere (check portal.url in settings.json)',
 } as const;
+
+/** A stored reason as English text; whatever else the column holds, as it is. */
+function reasonText(stored: string | null): string {
+  if (!stored) return '';
+  try {
+    const parsed = Message.safeParse(JSON.parse(stored));
+    return parsed.success ? say('en', parsed.data) : stored;
+  } catch {
+    return stored;
+  }
+}
 
 export const syncCommand: Command = {
   summary: 'send the queue to the portal (once, until empty, or on and on)',
@@ -43,7 +55,7 @@ export const syncCommand: Command = {
       if (!checked.success) throw new UsageError(`--portal ${JSON.stringify(values.portal)}: ${checked.error.issues[0]?.message ?? 'not a URL'}`);
     }
     const deadlineMs = parseIntOption('deadline-ms', values['deadline-ms'], 0, 0, 7 * 86_400_000);
-    const store = openCliStore(context, values['data-dir']);
+    const store = await openCliStore(context, values['data-dir']);
     try {
       if (!values.portal && store.training) throw new UsageError('this desk is in training mode: its simulated portal runs inside the app. Pass --portal URL (for example of mitra-desk portal-sim).');
       const setup = portalSetup(store.settings, values.portal ?? null);
@@ -70,14 +82,14 @@ export const syncCommand: Command = {
                 ? `the portal asked the desk to wait until ${hold.until}`
                 : stoppedBy
                   ? STOPPED_BY[stoppedBy]
-                  : 'their next attempt is not due yet';
+                  : 'they wait for the next pass (run sync again, or leave it to the app)';
           writeLine(context.stderr, `${waiting} registration(s) not delivered: ${why}.`);
           code = 1;
         }
         const refused = guarded(store.db, () => needsActionSince(store.db, startedAt));
         if (refused.length) {
           writeLine(context.stderr, `${refused.length} registration(s) need the operator (see mitra-desk queue list --state needs-action):`);
-          for (const r of refused) writeLine(context.stderr, `  ${r.registrationId}: ${r.reason ? say('en', JSON.parse(r.reason) as { key: string; params: Record<string, string | number> }) : ''}`);
+          for (const r of refused) writeLine(context.stderr, `  ${r.registrationId}: ${printable(reasonText(r.reason))}`);
           code = 1;
         }
         return code;

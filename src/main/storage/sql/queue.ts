@@ -138,6 +138,11 @@ export function nextDueAt(db: Db, exclude: readonly string[] = []): string | nul
   return row.at;
 }
 
+/** Outbox entries holding a buffered PID block. */
+export function heldPidCount(db: Db): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE pid_ciphertext IS NOT NULL').get() as { n: number }).n;
+}
+
 export function pendingCount(db: Db): number {
   return (db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state IN ('queued', 'sending')`).get() as { n: number }).n;
 }

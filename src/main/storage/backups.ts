@@ -1,0 +1,131 @@
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Logger } from '../logging/logger';
+import type { Db } from './database';
+import { toStoreError } from './errors';
+import { CLEAR_PID } from './sql/queue';
+import { backupContent, type BackupContent } from './sql/backup-content';
+
+/** A backup on disk, with what it holds. */
+export interface BackupInfo extends BackupContent {
+  file: string;
+  /** When it was made (from its name). */
+  at: Date;
+}
+
+export interface BackupPolicy {
+  /** The newest this many are always kept. */
+  keepNewest: number;
+  /** And the newest of each day for this many days. */
+  keepDays: number;
+}
+
+export const DEFAULT_BACKUP_POLICY: BackupPolicy = { keepNewest: 5, keepDays: 14 };
+
+const NAME = /^(.+)-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z\.db$/;
+
+function stampOf(name: string): Date | null {
+  const match = NAME.exec(name);
+  return match ? new Date(`${match[2]}T${match[3]}:${match[4]}:${match[5]}.${match[6]}Z`) : null;
+}
+
+/** Every backup in `dir`, newest first, with its content; an unreadable one has null content. */
+export function listBackups(dir: string): (BackupInfo | { file: string; at: Date; unreadable: true })[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => ({ name, at: stampOf(name) }))
+    .filter((entry): entry is { name: string; at: Date } => entry.at !== null)
+    .sort((a, b) => b.at.getTime() - a.at.getTime())
+    .map(({ name, at }) => {
+      const file = join(dir, name);
+      const content = readBackup(file);
+      return content ? { file, at, ...content } : { file, at, unreadable: true as const };
+    });
+}
+
+function readBackup(file: string): BackupContent | null {
+  let copy: Db | undefined;
+  try {
+    copy = new Database(file, { readonly: true, fileMustExist: true });
+    return backupContent(copy);
+  } catch {
+    return null;
+  } finally {
+    copy?.close();
+  }
+}
+
+/** The newest backup that holds any registration (what an emptied database is compared with). */
+export function newestBackupWithData(dir: string): BackupInfo | null {
+  return (listBackups(dir).find((b) => !('unreadable' in b) && b.registrations > 0) as BackupInfo | undefined) ?? null;
+}
+
+/** The newest backup, for the message shown when the database is damaged. */
+export function latestBackup(dir: string): string | null {
+  return listBackups(dir)[0]?.file ?? null;
+}
+
+/**
+ * Copy the database at start-up into backups/ (online backup API, safe while in use), scrub any
+ * buffered PID block from the copy, then rotate by age and content: a copy identical to the
+ * newest one is not kept; the newest few, the newest of each recent day, the newest that holds
+ * any registration and the one with the most history always stay. So restarts never rotate the
+ * last good copy away, and empty copies can never be all that is left.
+ */
+export async function backupOnStart(db: Db, dir: string, log: Logger, now = new Date(), policy: BackupPolicy = DEFAULT_BACKUP_POLICY): Promise<string | null> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const target = join(dir, `${basename(db.name, '.db')}-${stamp}.db`);
+  const previous = listBackups(dir)[0];
+  try {
+    await db.backup(target);
+    chmodSync(target, 0o600);
+    const copy = new Database(target);
+    try {
+      copy.exec(`UPDATE outbox SET ${CLEAR_PID} WHERE pid_ciphertext IS NOT NULL`);
+      // One self-contained file: no WAL beside it, so reading it later leaves nothing behind.
+      copy.pragma('journal_mode = DELETE');
+      copy.exec('VACUUM');
+    } finally {
+      copy.close();
+    }
+  } catch (error) {
+    rmSync(target, { force: true });
+    log.warn('start-up backup failed; carrying on without it', toStoreError(error, db.name));
+    return null;
+  }
+  const made = readBackup(target);
+  if (previous && !('unreadable' in previous) && made && sameContent(previous, made)) {
+    rmSync(target, { force: true });
+    return previous.file;
+  }
+  rotate(dir, now, policy, log);
+  return target;
+}
+
+function sameContent(a: BackupContent, b: BackupContent): boolean {
+  return a.registrations === b.registrations && a.lastAudit === b.lastAudit && a.lastAttempt === b.lastAttempt && a.lastUpdate === b.lastUpdate;
+}
+
+function rotate(dir: string, now: Date, policy: BackupPolicy, log: Logger): void {
+  const all = listBackups(dir);
+  const keep = new Set(all.slice(0, policy.keepNewest).map((b) => b.file));
+  const days = new Set<string>();
+  for (const backup of all) {
+    const day = backup.at.toISOString().slice(0, 10);
+    if (now.getTime() - backup.at.getTime() >= policy.keepDays * 86_400_000 || days.has(day)) continue;
+    days.add(day);
+    keep.add(backup.file);
+  }
+  const readable = all.filter((b): b is BackupInfo => !('unreadable' in b));
+  const withData = readable.find((b) => b.registrations > 0);
+  if (withData) keep.add(withData.file);
+  const mostHistory = readable.reduce<BackupInfo | null>((best, b) => (best === null || b.lastAudit > best.lastAudit ? b : best), null);
+  if (mostHistory) keep.add(mostHistory.file);
+  for (const backup of all) {
+    if (keep.has(backup.file)) continue;
+    rmSync(backup.file, { force: true });
+    log.info(`removed old backup ${basename(backup.file)}`);
+  }
+}

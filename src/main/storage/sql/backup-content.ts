@@ -1,0 +1,18 @@
+import type { Db } from '../database';
+
+/** What a database (or a backup of it) holds, enough to tell copies apart and an empty one from a full one. */
+export interface BackupContent {
+  registrations: number;
+  lastAudit: number;
+  lastAttempt: number;
+  lastUpdate: string | null;
+}
+
+export function backupContent(db: Db): BackupContent {
+  return db
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM registrations) AS registrations, (SELECT COALESCE(MAX(id), 0) FROM audit_log) AS lastAudit,
+              (SELECT COALESCE(MAX(id), 0) FROM attempts) AS lastAttempt, (SELECT MAX(updated_at) FROM registrations) AS lastUpdate`,
+    )
+    .get() as BackupContent;
+}

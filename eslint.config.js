@@ -25,6 +25,19 @@ export default defineConfig(
     },
   },
   {
+    // Timers and event callbacks in the main process go through the guarded scheduler, so none can
+    // throw out of the process; a timer that only settles a promise says so where it is written.
+    files: ['src/main/**'],
+    ignores: ['src/main/base/scheduler.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use the Scheduler or sleep() from src/main/base/scheduler.ts.' },
+        { name: 'setInterval', message: 'Use Scheduler.repeat() from src/main/base/scheduler.ts.' },
+      ],
+    },
+  },
+  {
     files: ['src/main/electron/**', 'src/preload/**'],
     rules: { '@typescript-eslint/no-restricted-imports': restrict(['**/renderer/**'], []) },
   },

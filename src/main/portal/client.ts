@@ -158,6 +158,7 @@ export class PortalClient {
         controller.abort();
         reject(error);
       };
+      // eslint-disable-next-line no-restricted-globals -- only settles a promise; cannot throw
       timer = setTimeout(() => end(new PortalError('timeout', `portal did not answer ${options.method} /${options.path} within ${timeoutMs} ms`)), timeoutMs);
     });
     this.active.add(end);

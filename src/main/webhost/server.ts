@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Scheduler } from '../base/scheduler';
 import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER } from '../../shared/contract/transport';
 import { ContractErrorCode, type Envelope } from '../../shared/contract/errors';
 import { errorEnvelope } from '../../shared/errors';
@@ -18,6 +19,8 @@ export interface WebHostOptions {
   log: Logger;
   /** Fixed token for tests; a random one per start otherwise. */
   token?: string;
+  /** Runs the event streams' heartbeats; a failing write is logged, never thrown out of the process. */
+  scheduler?: Scheduler;
 }
 
 export interface WebHost {
@@ -39,6 +42,7 @@ const HEARTBEAT_MS = 15_000;
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { rendererDir, dispatch, events, log } = options;
+  const scheduler = options.scheduler ?? new Scheduler((task, error) => log.error(`${task} failed`, error));
   const token = options.token ?? newToken();
   const streams = new Set<ServerResponse>();
   let port = 0;
@@ -134,10 +138,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(': connected\n\n');
     streams.add(res);
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
+    const heartbeat = scheduler.repeat('event stream heartbeat', HEARTBEAT_MS, () => res.write(': ping\n\n'));
     req.on('close', () => {
-      clearInterval(heartbeat);
+      heartbeat.cancel();
       streams.delete(res);
     });
   }

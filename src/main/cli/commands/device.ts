@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { MAX_TIMER_MS, sleep } from '../../base/scheduler';
 import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Finger as FingerType, RdScheme, RdServiceEntry } from '../../../shared/contract/device';
@@ -216,13 +217,11 @@ const watch: Command = {
     const first = await watcher.poll();
     writeLine(stderr, first.available ? `watching USB (every ${intervalMs} ms; Ctrl+C stops)` : `USB cannot be listed here (${first.reason}); watching serial ports only`);
     watcher.start();
-    // The watcher's timers do not hold the process open (they must not in the app); this does.
-    const keepAlive = setInterval(() => {}, 60_000);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    clearInterval(keepAlive);
+    // The watcher's timers do not hold the process open (they must not in the app); waiting for the signal does.
+    const stopped = new AbortController();
+    process.once('SIGINT', () => stopped.abort());
+    process.once('SIGTERM', () => stopped.abort());
+    while (!stopped.signal.aborted) await sleep(MAX_TIMER_MS, { signal: stopped.signal });
     watcher.stop();
     return 0;
   },

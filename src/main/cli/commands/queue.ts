@@ -17,7 +17,10 @@ const status: Command = {
         for (const state of RegistrationState.options) writeLine(context.stdout, `${state.padEnd(20)} ${summary.counts[state]}`);
         writeLine(context.stdout, `oldest waiting       ${summary.oldestPendingAt ?? '-'}`);
         writeLine(context.stdout, `last delivered       ${summary.lastDeliveryAt ?? '-'}`);
-        for (const c of summary.cancelled) writeLine(context.stdout, `CANCELLED BY PORTAL  ${printable(c.patientName)} ${printable(c.portalRef ?? '')} (${c.id})`);
+        for (const c of summary.cancelled) {
+          writeLine(context.stdout, `CANCELLED BY PORTAL  ${printable(c.patientName)} ${printable(c.portalRef ?? '')} (${c.id})`);
+          if (c.cancelledReason) writeLine(context.stdout, `  portal's reason: ${printable(c.cancelledReason)}`);
+        }
       }
       return 0;
     } finally {

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { sleep } from '../../base/scheduler';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseCommandArgs, writeLine, type Command, type CommandContext } from '../command';
@@ -48,7 +49,9 @@ async function startElectron(context: CommandContext): Promise<ElectronStart> {
     child.once('error', () => resolve(1));
     child.once('exit', (code) => resolve(code ?? 1));
   });
-  const early = await Promise.race([exitCode, new Promise<null>((resolve) => setTimeout(() => resolve(null), SETTLE_MS).unref())]);
+  const settled = new AbortController();
+  const early = await Promise.race([exitCode, sleep(SETTLE_MS, { signal: settled.signal }).then(() => null)]);
+  settled.abort();
   if (early === null) return { ok: true, exitCode };
   const lastLine = stderr.trim().split('\n').pop()?.slice(0, 160);
   return { ok: false, reason: `Electron exited at once (code ${early}${lastLine ? `: ${lastLine}` : ''})` };

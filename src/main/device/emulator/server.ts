@@ -1,4 +1,5 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { sleep } from '../../base/scheduler';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import selfsigned from 'selfsigned';
@@ -137,7 +138,7 @@ export async function startRdEmulator(options: EmulatorOptions): Promise<RdEmula
       const bytes = Buffer.from(xml, 'utf8');
       socket.write(responseHead(200, 'text/xml; charset=utf-8', bytes.length));
       socket.write(bytes.subarray(0, Math.floor(bytes.length / 3)));
-      setTimeout(() => socket.destroy(), 20);
+      void sleep(20).then(() => socket.destroy());
       return;
     }
     writeResponse(socket, 200, xml);
@@ -206,6 +207,3 @@ function readPidOptions(body: string): { fCount: number; iCount: number; fType: 
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

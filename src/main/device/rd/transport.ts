@@ -84,6 +84,7 @@ export function rdRequest({ url, method, body, timeoutMs, maxBytes = XML_LIMIT_B
         res.on('error', (error) => finish(new RdTransportError('connection-lost', error.message, error)));
       },
     );
+    // eslint-disable-next-line no-restricted-globals -- only settles a promise; cannot throw
     const timer = setTimeout(() => finish(new RdTransportError('timeout', `no answer within ${timeoutMs} ms`)), timeoutMs);
     req.on('error', (error: NodeJS.ErrnoException) => {
       const kind: RdTransportKind = error.code === 'ECONNREFUSED' ? 'unreachable' : 'connection-lost';

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { sleep } from '../../base/scheduler';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { z } from 'zod';
@@ -356,7 +357,7 @@ export async function startPortalSimulator(options: SimulatorOptions): Promise<P
         return;
       }
       if (faults.timeout) return; // accepted, never answered
-      if (faults.slowMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.slowMs));
+      if (faults.slowMs > 0) await sleep(faults.slowMs);
       if (faults.rateLimit.remaining > 0) {
         faults.rateLimit.remaining--;
         return apiError(res, 429, 'rate_limited', 'too many requests', { 'Retry-After': String(faults.rateLimit.retryAfterS) });

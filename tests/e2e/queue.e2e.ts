@@ -69,6 +69,8 @@ test('a registration the portal cancels is raised at once and re-submitted in on
     const alert = page.getByTestId('cancelled-alert');
     await expect(alert).toContainText(`${member!.name}`, { timeout: 15_000 });
     await expect(alert).toContainText('was cancelled by the portal');
+    // The portal's own words are kept and shown.
+    await expect(page.locator('.entry[data-state="cancelled-by-portal"] [data-testid="cancelled-reason"]')).toContainText("The portal's reason: Cancelled by the portal: no pre-authorisation");
     await page.screenshot({ path: join(screenshotDir, 'queue-cancelled.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'हिन्दी' }).click();
@@ -79,6 +81,38 @@ test('a registration the portal cancels is raised at once and re-submitted in on
     await expect(alert).toHaveCount(0);
     await expect(page.locator('.entry[data-state="resubmitted"]')).toContainText('Re-submitted as a new registration');
     await expect(page.locator('.entry[data-state="registered"]')).toContainText('Re-submission of an earlier registration', { timeout: 10_000 });
+  } finally {
+    await app.stop();
+  }
+});
+
+test('the desk login refused: one alert on every screen, entries wait, and they go by themselves once fixed', async ({ page }) => {
+  const settings = { sync: { probeMs: 300, maxProbeMs: 1_000 }, training: { portalSeed: 9 } };
+  const app = await serveApp({ MITRA_DESK_SETTINGS: JSON.stringify(settings) });
+  try {
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Queue', exact: true }).click();
+    await page.getByRole('button', { name: 'Desk login refused' }).click();
+    await expect(page.getByTestId('training-current')).toContainText('credentials');
+    await addRegistrations(page, app, 3, 9);
+    const fault = page.getByTestId('desk-fault');
+    await expect(fault).toContainText("Registrations are on hold: the portal refuses this desk's login", { timeout: 15_000 });
+    await expect(page.locator('.status-detail')).toContainText("The portal refuses this desk's login.");
+    await expect(page.locator('.status-strip [data-link="portal"]')).toHaveAttribute('data-status', 'down');
+    await expect(page.getByTestId('count-waiting')).toHaveAttribute('data-count', '3');
+    await expect(page.locator('.entry[data-state="needs-action"]')).toHaveCount(0); // nothing for the operator to do entry by entry
+    await page.getByRole('button', { name: 'Home', exact: true }).click();
+    await expect(fault).toBeVisible(); // on every screen
+    await page.getByRole('button', { name: 'हिन्दी' }).click();
+    await expect(fault).toContainText('पंजीकरण रुके हुए हैं');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.screenshot({ path: join(screenshotDir, 'queue-desk-fault.png') });
+
+    await page.getByRole('button', { name: 'Queue', exact: true }).click();
+    await page.getByRole('button', { name: 'Portal back to normal' }).click();
+    await expect(fault).toHaveCount(0, { timeout: 15_000 });
+    await expect(page.getByTestId('count-waiting')).toHaveAttribute('data-count', '0', { timeout: 15_000 });
+    await expect(page.locator('.entry[data-state="registered"]')).toHaveCount(3);
   } finally {
     await app.stop();
   }

@@ -127,7 +127,7 @@ export async function startQueue({ settings, mode, dataDir, db, health, storeWat
 
   engine.start();
   watchdog.start();
-  void engine.probe();
+  engine.recheckNow();
 
   return {
     service,
@@ -144,7 +144,7 @@ export async function startQueue({ settings, mode, dataDir, db, health, storeWat
       'training.portalFaults': ({ spec }) => {
         if (!simulator) throw new MitraError('training_only', 'only in training mode', { messageKey: 'errors.trainingOnly' });
         simulator.setFaults(spec.trim() === '' ? 'none' : spec);
-        if (spec.trim() === '' || spec.trim() === 'none') void engine.probe();
+        if (spec.trim() === '' || spec.trim() === 'none') engine.recheckNow();
         return { spec };
       },
     },

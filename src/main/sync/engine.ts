@@ -261,6 +261,16 @@ export class SyncEngine {
     }
   }
 
+  /** Look again now whatever holds the desk (support says the fault is fixed; training restored the portal). */
+  recheckNow(): void {
+    if (this.fault) {
+      this.fault.nextProbeAt = 0;
+      this.nudge();
+    } else {
+      this.scheduler.run('portal recheck', () => this.probe());
+    }
+  }
+
   /** Ask the portal's /health; on a healthy answer close the circuit and make the backlog due now. */
   async probe(): Promise<boolean> {
     this.link = 'probing';

@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { QueueSummary } from '../../shared/contract';
-import { formatDuration, formatTime } from '../format';
+import { formatDuration } from '../format';
 import { useNow } from '../state/use-now';
+import { DeskHoldAlert } from './DeskHoldAlert';
 
 interface Props {
   summary: QueueSummary | null;
@@ -10,8 +11,6 @@ interface Props {
 
 /** The portal's clock: warn an hour before it may cancel a registration, urgently at 15 minutes. */
 export const WARN_AT_MINUTES = [60, 15] as const;
-
-const HOLD_MESSAGES = { credentials: 'health.message.portalCredentials', certificate: 'health.message.portalCertificate', redirect: 'health.message.portalRedirected' } as const;
 
 /**
  * Alerts that must reach the operator on any screen: a fault that stops sending for the whole
@@ -23,22 +22,11 @@ export function AlertsBar({ summary, onOpenQueue }: Props) {
   const now = useNow(15_000);
   if (!summary) return null;
   const expiring = summary.watched.filter((w) => Date.parse(w.expiresAt) - now <= WARN_AT_MINUTES[0] * 60_000);
-  const hold = summary.hold;
-  const deskFault = hold && hold.reason in HOLD_MESSAGES ? HOLD_MESSAGES[hold.reason as keyof typeof HOLD_MESSAGES] : null;
-  const rateLimited = hold?.reason === 'rate-limited' && hold.until ? hold.until : null;
-  if (summary.cancelled.length === 0 && expiring.length === 0 && !deskFault && !rateLimited) return null;
+  const held = summary.hold !== null && summary.hold.reason !== 'outage';
+  if (summary.cancelled.length === 0 && expiring.length === 0 && !held) return null;
   return (
     <div className="alerts" data-testid="alerts-bar">
-      {deskFault && (
-        <p className="banner banner-error" role="alert" data-testid="desk-fault">
-          {t(deskFault)}
-        </p>
-      )}
-      {rateLimited && (
-        <p className="banner banner-warn" role="status">
-          {t('queue.rateLimited', { time: formatTime(rateLimited, i18n.language) })}
-        </p>
-      )}
+      <DeskHoldAlert hold={summary.hold} />
       {summary.cancelled.map((c) => (
         <p key={c.id} className="banner banner-error" role="alert">
           <strong>{t('queue.cancelledTitle')}</strong> {t('queue.cancelledAlert', { name: c.patientName, number: c.portalRef ?? '' })}{' '}

@@ -7,6 +7,7 @@ const SCENARIOS = [
   { key: 'slow', spec: 'slow=4000' },
   { key: 'errors', spec: '5xx=0.5' },
   { key: 'stateMissing', spec: 'state-missing=BR' },
+  { key: 'credentials', spec: 'credentials' },
 ] as const;
 
 /** Training mode only: make the simulated portal fail as the real one does, and bring it back. */

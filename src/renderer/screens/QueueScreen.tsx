@@ -4,6 +4,7 @@ import type { RegistrationState } from '../../shared/contract';
 import { MitraError } from '../../shared/errors';
 import { useClient } from '../api/context';
 import { QueueEntryCard } from '../components/QueueEntryCard';
+import { DeskHoldAlert } from '../components/DeskHoldAlert';
 import { TrainingPanel } from '../components/TrainingPanel';
 import { formatDuration, formatTime } from '../format';
 import { useNow } from '../state/use-now';
@@ -46,9 +47,11 @@ export function QueueScreen({ training }: Props) {
   return (
     <section className="queue" aria-labelledby="queue-title">
       <h2 id="queue-title">{t('queue.title')}</h2>
+      <DeskHoldAlert hold={summary?.hold} />
       {summary?.cancelled.map((c) => (
         <div key={c.id} className="banner banner-error cancel-alert" role="alert" data-testid="cancelled-alert">
           <strong>{t('queue.cancelledTitle')}</strong> {t('queue.cancelledAlert', { name: c.patientName, number: c.portalRef ?? '' })}{' '}
+          {c.cancelledReason && <>{t('queue.cancelledReason', { reason: c.cancelledReason })} </>}
           <button type="button" className="primary" disabled={busy} onClick={() => void resubmit(c.id)}>
             {t('queue.actions.resubmit')}
           </button>

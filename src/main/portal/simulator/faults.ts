@@ -12,6 +12,7 @@ import { MitraError } from '../../../shared/errors';
  *   state-missing=CG       the state is not served (search and registration answer state_unavailable)
  *   token-ttl=5            tokens expire after 5 seconds
  *   malformed=0.2          this share of API answers are not JSON
+ *   credentials            the desk's credentials are refused (token requests and every bearer)
  */
 export interface Faults {
   outage: boolean;
@@ -23,6 +24,7 @@ export interface Faults {
   statesMissing: string[];
   tokenTtlS: number;
   malformedRate: number;
+  credentialsRefused: boolean;
 }
 
 export const NO_FAULTS: Faults = {
@@ -35,6 +37,7 @@ export const NO_FAULTS: Faults = {
   statesMissing: [],
   tokenTtlS: 1800,
   malformedRate: 0,
+  credentialsRefused: false,
 };
 
 function rate(name: string, value: string | undefined): number {
@@ -87,8 +90,11 @@ export function parseFaults(spec: string, base: Faults = NO_FAULTS): Faults {
       case 'malformed':
         faults.malformedRate = rate(name, value);
         break;
+      case 'credentials':
+        faults.credentialsRefused = value !== 'off';
+        break;
       default:
-        throw new MitraError('invalid_faults', `unknown fault "${name}" (known: none, outage, slow, timeout, 5xx, 5xx-burst, 429, state-missing, token-ttl, malformed)`);
+        throw new MitraError('invalid_faults', `unknown fault "${name}" (known: none, outage, slow, timeout, 5xx, 5xx-burst, 429, state-missing, token-ttl, malformed, credentials)`);
     }
   }
   return faults;

@@ -172,6 +172,7 @@ export async function startPortalSimulator(options: SimulatorOptions): Promise<P
       const body = (await readJson(req)) as { clientId?: unknown; clientSecret?: unknown };
       if (typeof body.clientId !== 'string' || typeof body.clientSecret !== 'string' || !body.clientId || !body.clientSecret)
         return apiError(res, 401, 'invalid_credentials', 'client id and secret are required');
+      if (faults.credentialsRefused) return apiError(res, 401, 'invalid_credentials', 'this desk\'s credentials are not accepted');
       return json(res, 200, issueToken());
     }
     if (path === '/auth/refresh' && req.method === 'POST') {
@@ -182,7 +183,7 @@ export async function startPortalSimulator(options: SimulatorOptions): Promise<P
 
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const expiry = bearer ? tokens.get(bearer) : undefined;
-    if (expiry === undefined) return apiError(res, 401, 'invalid_credentials', 'a bearer token is required');
+    if (expiry === undefined || faults.credentialsRefused) return apiError(res, 401, 'invalid_credentials', 'a bearer token is required');
     if (expiry <= now().getTime()) return apiError(res, 401, 'token_expired', 'the token has expired');
 
     if (path === '/beneficiaries/search' && req.method === 'GET') {

@@ -249,3 +249,44 @@ describe('queue import reads what people actually save', () => {
     ]);
   });
 });
+
+describe('queue import, found by the hostile review', () => {
+  it("skips the rows of bare commas Excel leaves below the data", async () => {
+    const dataDir = tempDir();
+    const file = join(dataDir, 'excel.csv');
+    writeFileSync(file, [header, row(), ',,,,,,,,,,,,,', ',,,,,,,,,,,,,', ''].join('\r\n'));
+    const result = await runCli(['queue', 'import', file, '--data-dir', dataDir]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('Imported 1 registration(s)');
+  });
+
+  it('refuses a full Aadhaar number in transaction_id, and never prints it back', async () => {
+    const dataDir = tempDir();
+    const file = join(dataDir, 'txn.csv');
+    writeFileSync(file, [header, row({ verification_method: 'otp', confirmed_by: '', transaction_id: 'TXN-9999 4105 7058' })].join('\n'));
+    const result = await runCli(['queue', 'import', file, '--data-dir', dataDir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/line 2: transaction_id: this holds an Aadhaar number/);
+    expect(result.stdout + result.stderr).not.toMatch(/9999 4105 7058|999941057058/);
+  });
+});
+
+describe('the CLI never echoes a full Aadhaar number', () => {
+  it('in a usage error, an unknown command or a bad option value', async () => {
+    const dataDir = tempDir();
+    for (const args of [['queue', 'lookup', '999941057058'], ['queue', 'list', '--state', '9999-4105-7058', '--data-dir', dataDir], ['queue', 'list', '999941057058', '--data-dir', dataDir]]) {
+      const result = await runCli(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stdout + result.stderr, args.join(' ')).not.toMatch(/9999.?4105.?7058/);
+    }
+  });
+
+  it('queue list --limit takes a whole number from 1 to 500, as a usage error otherwise', async () => {
+    const dataDir = tempDir();
+    for (const limit of ['abc', '1.5', '-5', '0', '501']) {
+      const result = await runCli(['queue', 'list', `--limit=${limit}`, '--data-dir', dataDir]);
+      expect(result.code, limit).toBe(2);
+      expect(result.stderr, limit).toMatch(/--limit must be a whole number from 1 to 500/);
+    }
+  });
+});

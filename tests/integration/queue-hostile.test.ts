@@ -277,3 +277,135 @@ describe('the portal client itself', () => {
     expect(error).toMatchObject({ kind: 'timeout' });
   });
 });
+
+describe('found by the hostile review', () => {
+  it.each([
+    ['0', '0'],
+    ['an HTTP date already past', 'Wed, 21 Oct 2015 07:28:00 GMT'],
+  ])('a 429 whose wait is nothing (%s) still holds the desk for a second: no flat-out loop', async (_label, retryAfter) => {
+    let clock = Date.now();
+    portal = await startHostilePortal();
+    desk = deskAgainst(portal.url, { sync: { maxDelayMs: 60_000 }, now: () => new Date(clock) });
+    desk.add('PMJAY-0100');
+    portal.behave('create', { kind: 'error', status: 429, code: 'rate_limited', headers: { 'Retry-After': retryAfter } });
+    clock = Date.now();
+    await desk.engine.runOnce();
+    expect(Date.parse(desk.engine.hold()!.until!) - clock).toBe(1_000);
+    for (let i = 0; i < 20; i++) await desk.engine.runOnce();
+    expect(posts(portal)).toBe(1);
+  });
+
+  it.each([
+    ['the token route is not there (a wrong portal path)', 'token', 404, 'not_found', 'address', 'health.message.portalAddress'],
+    ['the token request refused as a bad request', 'token', 400, 'invalid_client', 'credentials', 'health.message.portalCredentials'],
+  ] as const)('%s: a desk-wide fault, never a refusal of each registration', async (_label, route, status, code, reason, messageKey) => {
+    portal = await startHostilePortal();
+    portal.behave(route, { kind: 'error', status, code });
+    desk = deskAgainst(portal.url);
+    desk.add('PMJAY-0101');
+    desk.add('PMJAY-0102');
+    await desk.engine.runOnce();
+    expect(desk.engine.hold()).toMatchObject({ reason });
+    expect(desk.links.get('portal')).toMatchObject({ status: 'down', messageKey });
+    expect(desk.queue.list(undefined).map((e) => e.state)).toEqual(['queued', 'queued']);
+  });
+
+  it('a refresh refused with 400 after a 401: the login is the desk\'s fault, not the entry\'s', async () => {
+    portal = await startHostilePortal();
+    desk = deskAgainst(portal.url);
+    desk.add('PMJAY-0103');
+    await desk.client.health();
+    await desk.client.checkCredentials();
+    portal.behave('create', { kind: 'error', status: 401, code: 'token_expired' });
+    portal.behave('refresh', { kind: 'error', status: 400, code: 'invalid_grant' });
+    portal.behave('token', { kind: 'error', status: 400, code: 'invalid_grant' });
+    await desk.engine.runOnce();
+    expect(desk.engine.hold()).toMatchObject({ reason: 'credentials' });
+    expect(desk.queue.list(undefined)[0]?.state).toBe('queued');
+  });
+
+  it('a fault that only some calls meet (create redirects, health and login work) is probed ever more slowly', async () => {
+    let clock = Date.now();
+    portal = await startHostilePortal();
+    desk = deskAgainst(portal.url, { sync: { probeMs: 1_000, maxProbeMs: 16_000 }, now: () => new Date(clock) });
+    desk.add('PMJAY-0104');
+    portal.behave('create', { kind: 'redirect', status: 307 });
+    clock = Date.now();
+    const delays: number[] = [];
+    for (let cycle = 0; cycle < 5; cycle++) {
+      await desk.engine.runOnce(); // the create meets the redirect: the fault (re)starts
+      const hold = desk.engine.hold();
+      expect(hold?.reason).toBe('redirect');
+      const before = portal.requests.length;
+      // Step the clock a second at a time until the probe runs (health + token), then once more for the create.
+      let waited = 0;
+      while (portal.requests.length === before && waited < 60_000) {
+        clock += 1_000;
+        waited += 1_000;
+        await desk.engine.runOnce();
+      }
+      delays.push(waited);
+    }
+    expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
+  });
+
+  it('times written with a lower-case t and z (RFC 3339 allows it) are read', async () => {
+    portal = await startHostilePortal();
+    const created = { registrationId: 'R-LOWER-1', registrationNumber: 'IPBR00000001', status: 'active', createdAt: '2026-11-25t10:00:00z', expiresAt: '2026-11-25t14:00:00.5z' };
+    portal.behave('create', { kind: 'garbage', status: 201, contentType: 'application/json', body: JSON.stringify(created) });
+    desk = deskAgainst(portal.url);
+    const id = desk.add('PMJAY-0105');
+    await desk.engine.runOnce();
+    expect(getRegistration(desk.db, id)).toMatchObject({ state: 'registered', expires_at: '2026-11-25T14:00:00.500Z' });
+  });
+
+  it('an answer with a 60 kB header is a bad answer from the portal, not a network failure', async () => {
+    portal = await startHostilePortal();
+    portal.behave('create', { kind: 'huge-headers', shape: 'one-big', bytes: 60_000 });
+    desk = deskAgainst(portal.url);
+    desk.add('PMJAY-0106');
+    await desk.engine.runOnce();
+    expect(desk.queue.list(undefined)[0]).toMatchObject({ state: 'queued', lastError: { key: 'sync.reason.badResponse' } });
+    expect(desk.links.get('network')).toMatchObject({ status: 'ok' });
+  });
+
+  it('an access token that cannot go into a header is a bad answer, not a network failure', async () => {
+    portal = await startHostilePortal();
+    portal.behave('token', { kind: 'garbage', status: 200, contentType: 'application/json', body: JSON.stringify({ accessToken: 'abc\ndef', expiresIn: 60, refreshToken: 'r' }) });
+    desk = deskAgainst(portal.url);
+    desk.add('PMJAY-0107');
+    await desk.engine.runOnce();
+    expect(desk.queue.list(undefined)[0]).toMatchObject({ state: 'queued', lastError: { key: 'sync.reason.badResponse' } });
+    expect(desk.links.get('network')?.status).not.toBe('down');
+  });
+});
+
+describe('the registration watchdog against the same portal', () => {
+  it('a 429 to a status poll holds the whole desk; a registration the portal no longer knows is raised as cancelled', async () => {
+    const { RegistrationWatchdog } = await import('../../src/main/sync/watchdog');
+    const { silentLogger } = await import('../../src/main/logging/logger');
+    let clock = Date.now();
+    portal = await startHostilePortal();
+    desk = deskAgainst(portal.url, { sync: { maxDelayMs: 60_000 }, now: () => new Date(clock) });
+    const engine = desk.engine;
+    const ids = [desk.add('PMJAY-0200'), desk.add('PMJAY-0201'), desk.add('PMJAY-0202')];
+    clock = Date.now();
+    await engine.runOnce();
+    await engine.runOnce();
+    const watchdog = new RegistrationWatchdog(
+      { db: desk.db, client: desk.client, log: silentLogger, portalDown: () => engine.hold() !== null, holdsLease: () => engine.holdLease(), onRateLimited: (ms) => engine.holdForRateLimit(ms) },
+      60_000,
+    );
+    const statusPolls = () => portal!.requests.filter((r) => r.route === 'status').length;
+    portal.behave('status', { kind: 'error', status: 429, code: 'rate_limited', headers: { 'Retry-After': '30' } });
+    await watchdog.pollOnce();
+    expect(statusPolls()).toBe(1); // the round stops at the first 429
+    expect(engine.hold()).toMatchObject({ reason: 'rate-limited' });
+    await watchdog.pollOnce();
+    expect(statusPolls()).toBe(1); // nothing while the desk is held
+    clock += 30_000;
+    portal.behave('status', { kind: 'error', status: 404, code: 'not_found' });
+    expect(await watchdog.pollOnce()).toBe(3);
+    expect(ids.map((id) => getRegistration(desk!.db, id)?.state)).toEqual(['cancelled-by-portal', 'cancelled-by-portal', 'cancelled-by-portal']);
+  });
+});

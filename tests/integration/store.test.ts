@@ -282,3 +282,56 @@ describe('start-up with a damaged, emptied or older database', () => {
     db.close();
   });
 });
+
+describe('the storage link follows the database itself', () => {
+  it('red while another program holds the write lock, green again at the next check once it is released, without any operator write', async () => {
+    const { HealthMonitor } = await import('../../src/main/health/monitor');
+    const { StoreWatch } = await import('../../src/main/health/store-watch');
+    const dir = tempDir();
+    const db = openDatabase({ file: join(dir, 'mitra-desk.db'), log: silentLogger, busyTimeoutMs: 20 });
+    const health = new HealthMonitor(silentLogger);
+    const watch = new StoreWatch(health, db);
+    const other = new Database(join(dir, 'mitra-desk.db'));
+    other.exec('BEGIN IMMEDIATE');
+    const failure = storeError(() => service(db, dir).add(input(0)));
+    watch.failed(failure);
+    expect(health.snapshot().links.find((l) => l.id === 'storage')).toMatchObject({ status: 'down', messageKey: 'store.locked' });
+    expect(watch.check()).toMatchObject({ problem: 'locked' }); // still locked: the check's own write fails
+    other.exec('ROLLBACK');
+    other.close();
+    expect(watch.check()).toBeNull();
+    db.close();
+  });
+
+  it('a database file deleted under the running app: writes are refused and the link says so', async () => {
+    const { HealthMonitor } = await import('../../src/main/health/monitor');
+    const { StoreWatch } = await import('../../src/main/health/store-watch');
+    const dir = tempDir();
+    const db = openDatabase({ file: join(dir, 'mitra-desk.db'), log: silentLogger });
+    const health = new HealthMonitor(silentLogger);
+    const watch = new StoreWatch(health, db);
+    expect(() => watch.assertIntact()).not.toThrow();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `mitra-desk.db${suffix}`), { force: true });
+    expect(() => watch.assertIntact()).toThrow(StoreError);
+    expect(watch.check()).toMatchObject({ problem: 'removed', messageKey: 'store.removed' });
+    expect(health.snapshot().links.find((l) => l.id === 'storage')).toMatchObject({ status: 'down', messageKey: 'store.removed' });
+    db.close();
+  });
+});
+
+describe('which backup to restore', () => {
+  it('the one with the most history, even when a backup once stamped in the future looks newer', async () => {
+    const { bestBackup } = await import('../../src/main/storage/backups');
+    const dir = tempDir();
+    const backups = join(dir, 'backups');
+    const db = openDatabase({ file: join(dir, 'mitra-desk.db'), log: silentLogger });
+    const queue = service(db, dir);
+    queue.add(input(0));
+    const future = await backupOnStart(db, backups, silentLogger, new Date(Date.UTC(2027, 5, 1)));
+    for (let i = 1; i < 6; i++) queue.add(input(i));
+    const today = await backupOnStart(db, backups, silentLogger);
+    expect(bestBackup(backups)).toMatchObject({ file: today, registrations: 6 });
+    expect(existsSync(future!)).toBe(true);
+    db.close();
+  });
+});

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toAsciiDigits } from '../../src/shared/aadhaar/digits';
-import { maskAadhaarLike } from '../../src/shared/aadhaar/mask';
-import { isAadhaarNumber } from '../../src/shared/aadhaar/number';
+import { containsAadhaarNumber, maskAadhaarLike } from '../../src/shared/aadhaar/mask';
 import { SIGMA, VERHOEFF_D, VERHOEFF_INV, VERHOEFF_P, verhoeffCheckDigit, verhoeffValid } from '../../src/shared/aadhaar/verhoeff';
 import { AadhaarNumber, PatientInput, RegistrationInput } from '../../src/shared/contract/queue';
 
@@ -94,12 +93,27 @@ describe('Aadhaar numbers as operators type them', () => {
     expect(message('999941057059')).toEqual(['this Aadhaar number has a typing mistake (check digit does not match)']);
   });
 
-  it('a PM-JAY id field refuses a full Aadhaar number typed into it', () => {
+  it('an id field (PM-JAY id, family member, transaction id) refuses a full Aadhaar number typed into it', () => {
     const patient = (beneficiaryId: string) => PatientInput.safeParse({ beneficiaryId, name: 'Sita Devi', state: 'BR' });
     expect(patient('9999-4105-7058').success).toBe(false);
     expect(patient('999941057058').success).toBe(false);
     expect(patient('PMJAY-1234AB').success).toBe(true);
-    expect(isAadhaarNumber('999941057058')).toBe(true);
+    const withTransaction = (transactionId: string) =>
+      RegistrationInput.safeParse({ kind: 'inpatient', patient: { beneficiaryId: 'PMJAY-1234AB', name: 'Sita', state: 'BR' }, admittedAt: '2026-11-25T10:00:00Z', verification: { method: 'otp', transactionId } });
+    for (const id of ['999941057058', 'TXN-9999 4105 7058', 'txn:999941057058']) expect(withTransaction(id).success, id).toBe(false);
+    for (const id of ['TXN-20261125-000123', '999941057059', 'a1b2c3d4e5f6']) expect(withTransaction(id).success, id).toBe(true);
+    expect(containsAadhaarNumber('x 9999 4105 7058 y')).toBe(true);
+    expect(containsAadhaarNumber('999941057059')).toBe(false); // not Verhoeff-valid: a plain 12-digit id
+  });
+
+  it('masks the forms a first review still found: many spaces, brackets, asterisks, a colon inside', () => {
+    for (const typed of ['9999    4105    7058', '(9999) 4105 7058', '9999*4105*7058', '999941:057058', '[9999]-[4105]-[7058]']) {
+      const masked = maskAadhaarLike(`note ${typed} end`);
+      expect(masked, typed).toContain('XXXX XXXX 7058');
+      expect(masked, typed).not.toMatch(/9999|4105/);
+    }
+    // A date and a time stay readable; so does a 13-digit timestamp.
+    expect(maskAadhaarLike('admitted 25/11/2026 10:30, ts 1763924400000')).toBe('admitted 25/11/2026 10:30, ts 1763924400000');
   });
 
   it('every free-text field masks an Aadhaar-like number before it is stored or sent', () => {

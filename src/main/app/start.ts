@@ -60,11 +60,11 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   });
   const events = new EventHub(log.scope('events'));
   const health = new HealthMonitor(log.scope('health'), undefined, scheduler);
-  const storeWatch = new StoreWatch(health);
   health.onChange((snapshot) => events.emit('health.changed', snapshot));
-  health.addProbe('storage', storageProbe({ dataDir, lowMb: settings.storage.lowMb, fullMb: settings.storage.fullMb, databaseProblem: () => storeWatch.current() }), STORAGE_CHECK_MS);
 
   const db = await openStore({ dataDir, ...dataPaths(dataDir) }, log);
+  const storeWatch = new StoreWatch(health, db);
+  health.addProbe('storage', storageProbe({ dataDir, lowMb: settings.storage.lowMb, fullMb: settings.storage.fullMb, databaseProblem: () => storeWatch.check() }), STORAGE_CHECK_MS);
   const devices = await startDevices({
     scheduler,
     settings,

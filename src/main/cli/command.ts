@@ -1,3 +1,4 @@
+import { maskAadhaarLike } from '../../shared/aadhaar/mask';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { AppPaths } from '../app/paths';
 
@@ -40,6 +41,7 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
   }
 }
 
+/** Every line the CLI prints, to stdout or stderr, with any Aadhaar-like number masked (an argument or a file's content may echo one). */
 export function writeLine(stream: NodeJS.WritableStream, line: string): void {
-  stream.write(`${line}\n`);
+  stream.write(`${maskAadhaarLike(line)}\n`);
 }

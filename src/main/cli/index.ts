@@ -1,4 +1,5 @@
 /** Entry of the `mitra-desk` bin (bin/mitra-desk.js imports the built copy of this file). */
+import { maskAadhaarLike } from '../../shared/aadhaar/mask';
 import { appPathsFrom, appRootFromBundle } from '../app/paths';
 import { main } from './main';
 
@@ -19,7 +20,7 @@ main(process.argv.slice(2), { paths, env: process.env, stdout: process.stdout, s
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`mitra-desk failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`mitra-desk failed: ${maskAadhaarLike(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     process.exitCode = 1;
   },
 );

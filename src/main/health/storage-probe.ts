@@ -8,7 +8,7 @@ export interface StorageProbeOptions {
   dataDir: string;
   lowMb: number;
   fullMb: number;
-  /** A database failure seen since the last write that worked (locked, full), if any. */
+  /** The database's own state (locked, full, removed), checked again with a real write when a problem was seen. */
   databaseProblem?: () => StoreError | null;
 }
 

@@ -192,12 +192,13 @@ export class PortalClient {
     } catch (error) {
       if (signal.aborted) throw new PortalError('timeout', `portal did not answer ${method} /${path} in time`, null, null, null, error);
       const code = socketCode(error);
-      if (code && CERTIFICATE_CODES.has(code)) throw new PortalError('certificate', `portal certificate refused for ${method} /${path}: ${code}`, null, null, null, error, code);
-      throw new PortalError('network', `portal unreachable for ${method} /${path}: ${code ?? (error as Error).message}`, null, null, null, error, code);
+      if (code && CERTIFICATE_CODES.has(code)) throw new PortalError('certificate', `portal certificate refused for ${method} /${path}: ${code}`, null, null, null, error, code, path);
+      if (code && OVERSIZED_CODES.has(code)) throw new PortalError('bad-response', `portal answer to /${path} is oversized (${code})`, null, null, null, error, code, path);
+      throw new PortalError('network', `portal unreachable for ${method} /${path}: ${code ?? (error as Error).message}`, null, null, null, error, code, path);
     }
     if (response.status >= 300 && response.status < 400) {
       void response.body?.cancel().catch(() => {});
-      throw new PortalError('redirect', `portal redirected ${method} /${path} (HTTP ${response.status}); redirects are not followed`, response.status);
+      throw new PortalError('redirect', `portal redirected ${method} /${path} (HTTP ${response.status}); redirects are not followed`, response.status, null, null, undefined, null, path);
     }
     let text: string;
     try {
@@ -217,7 +218,7 @@ export class PortalClient {
       const parsed = ApiError.safeParse(json);
       const code = parsed.success ? portalCodeOf(parsed.data.error.code) : null;
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-      throw new PortalError('http', `portal refused ${method} /${path}: HTTP ${response.status}${code ? ` ${code}` : ''}`, response.status, code, retryAfterMs);
+      throw new PortalError('http', `portal refused ${method} /${path}: HTTP ${response.status}${code ? ` ${code}` : ''}`, response.status, code, retryAfterMs, undefined, null, path);
     }
     const checked = schema.safeParse(json);
     if (!checked.success) throw new PortalError('bad-response', `portal answer to /${path} does not match the contract: ${checked.error.issues[0]?.path.join('.')} ${checked.error.issues[0]?.message}`, response.status);
@@ -242,6 +243,9 @@ const CERTIFICATE_CODES = new Set([
   'HOSTNAME_MISMATCH',
 ]);
 
+/** An answer too big to read (headers or body): the portal answered, badly; not a network failure. */
+const OVERSIZED_CODES = new Set(['UND_ERR_HEADERS_OVERFLOW', 'HPE_HEADER_OVERFLOW', 'UND_ERR_RESPONSE_EXCEEDED_MAX_SIZE']);
+
 /** The socket-level code behind a fetch failure (undici wraps it once or twice). */
 function socketCode(error: unknown): string | null {
   let current: unknown = error;
@@ -264,10 +268,17 @@ function portalCodeOf(code: string): string | null {
  */
 export function parseRetryAfter(value: string | null, nowMs: number): number | null {
   if (value === null || value.length > 64) return null;
-  const text = value.trim();
+  let text = value.trim();
+  // A header sent twice arrives joined ("120, 120"): the first one counts.
+  if (/^\d+(?:\s*,\s*\d+)+$/.test(text)) text = text.split(',')[0]!.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000; // may be enormous: the caller clamps it
-  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return null;
-  const at = Date.parse(text);
+  // The three HTTP-date forms: IMF-fixdate, RFC 850 and asctime.
+  const httpDate =
+    /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text) ||
+    /^[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT$/.test(text) ||
+    /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/.test(text);
+  if (!httpDate) return null;
+  const at = Date.parse(/GMT$/.test(text) ? text : `${text} GMT`);
   return Number.isFinite(at) ? Math.max(0, at - nowMs) : null;
 }
 

@@ -18,6 +18,8 @@ export class PortalError extends MitraError {
     cause?: unknown,
     /** For `network`: the socket-level code (ENOTFOUND, ECONNREFUSED, UND_ERR_SOCKET, ...). */
     readonly networkCode: string | null = null,
+    /** The contract path that failed (`auth/token`, `registrations`, ...): a login failure is the desk's, not an entry's. */
+    readonly path: string | null = null,
   ) {
     super(`portal_${portalCode ?? kind.replace('-', '_')}`, message, {
       messageKey: `portal.error.${portalErrorKey(kind, status, portalCode)}`,

@@ -9,8 +9,12 @@ import { maskAadhaarLike } from '../../shared/aadhaar/mask';
  * A time from the portal, any offset the contract's date-time allows (`+05:30`, `Z`, fractions of
  * any length), turned into UTC at once: everything stored and compared on this desk is UTC.
  */
-export const PortalTime = z.iso
-  .datetime({ offset: true })
+export const PortalTime = z
+  .string()
+  .max(64)
+  // RFC 3339 allows a lower-case t and z.
+  .transform((value) => value.toUpperCase())
+  .pipe(z.iso.datetime({ offset: true }))
   .refine((value) => Number.isFinite(Date.parse(value)), 'not a real date')
   .transform((value) => new Date(Date.parse(value)).toISOString());
 
@@ -32,7 +36,9 @@ export const Health = z.object({
 });
 export type Health = z.infer<typeof Health>;
 
-export const Token = z.object({ accessToken: z.string().min(1), expiresIn: z.int().positive(), refreshToken: z.string().min(1) });
+/** A token goes into a header: printable ASCII (RFC 6750's b64token and a little more), of a size a header can carry. */
+const TokenText = z.string().regex(/^[\x21-\x7E]{1,4096}$/, 'printable ASCII, at most 4096 characters');
+export const Token = z.object({ accessToken: TokenText, expiresIn: z.int().positive(), refreshToken: TokenText });
 export type Token = z.infer<typeof Token>;
 
 export const Member = z.object({

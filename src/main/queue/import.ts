@@ -217,6 +217,8 @@ export function parseImportFile(file: ImportFile): { records: { line: number; re
   const problems: ImportProblem[] = [];
   dataRows.forEach(({ record }, i) => {
     const line = lines[i + 1]!;
+    // Excel leaves rows of bare commas below the data: nothing typed, nothing to import.
+    if (record.every((value) => value.trim() === '')) return;
     if (record.length !== header.length) {
       problems.push({ line, message: `has ${record.length} columns, the header has ${header.length} (a comma inside a value needs "quotes")` });
       return;

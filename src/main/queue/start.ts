@@ -71,9 +71,11 @@ export async function startQueue({ settings, mode, dataDir, db, health, storeWat
   const client = new PortalClient({ baseUrl: setup.baseUrl, credentials: setup.credentials, timeoutMs: settings.portal.timeoutMs, log: log.scope('portal') });
 
   let changeTask: Task | undefined;
+  let stopped = false;
   const emitChanged = () => {
-    // Coalesce bursts (a drain changes many entries at once) into one event.
+    // Coalesce bursts (a drain changes many entries at once) into one event; none after stop (the database closes).
     changeTask?.cancel();
+    if (stopped) return;
     changeTask = scheduler.after('queue.changed', 100, () => events.emit('queue.changed', watchStore(() => service.summary())));
   };
   const onStoreProblem = (problem: StoreError | null) => (problem ? storeWatch.failed(problem) : storeWatch.works());
@@ -108,7 +110,16 @@ export async function startQueue({ settings, mode, dataDir, db, health, storeWat
     hold: () => engine.hold(),
   });
   const watchdog = new RegistrationWatchdog(
-    { db, client, log: log.scope('watchdog'), portalDown: () => engine.hold() !== null, holdsLease: () => engine.holdLease(), onChange: emitChanged, scheduler },
+    {
+      db,
+      client,
+      log: log.scope('watchdog'),
+      portalDown: () => engine.hold() !== null,
+      holdsLease: () => engine.holdLease(),
+      onRateLimited: (ms) => engine.holdForRateLimit(ms),
+      onChange: emitChanged,
+      scheduler,
+    },
     settings.watchdog.pollSeconds * 1000,
   );
 
@@ -116,6 +127,7 @@ export async function startQueue({ settings, mode, dataDir, db, health, storeWat
   // Only a write that works clears it: reads go on under another program's write lock.
   function watchStore<T>(work: () => T, writes = false): T {
     try {
+      if (writes) storeWatch.assertIntact();
       const result = work();
       if (writes) storeWatch.works();
       return result;
@@ -149,9 +161,10 @@ export async function startQueue({ settings, mode, dataDir, db, health, storeWat
       },
     },
     stop: async () => {
-      changeTask?.cancel();
       watchdog.stop();
       await engine.stop();
+      stopped = true;
+      changeTask?.cancel();
       await simulator?.close();
     },
   };

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../logging/logger';
@@ -30,11 +30,18 @@ function stampOf(name: string): Date | null {
   return match ? new Date(`${match[2]}T${match[3]}:${match[4]}:${match[5]}.${match[6]}Z`) : null;
 }
 
-/** Every backup in `dir`, newest first, with its content; an unreadable one has null content. */
-export function listBackups(dir: string): (BackupInfo | { file: string; at: Date; unreadable: true })[] {
+/**
+ * Every backup in `dir`, newest first, with its content; an unreadable one is marked so. A name
+ * stamped in the future (a clock that was wrong once) counts by the file's own time instead.
+ */
+export function listBackups(dir: string, now = new Date()): (BackupInfo | { file: string; at: Date; unreadable: true })[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .map((name) => ({ name, at: stampOf(name) }))
+    .map((name) => {
+      const stamp = stampOf(name);
+      if (stamp && stamp.getTime() > now.getTime() + 60_000) return { name, at: statSync(join(dir, name)).mtime };
+      return { name, at: stamp };
+    })
     .filter((entry): entry is { name: string; at: Date } => entry.at !== null)
     .sort((a, b) => b.at.getTime() - a.at.getTime())
     .map(({ name, at }) => {
@@ -56,14 +63,18 @@ function readBackup(file: string): BackupContent | null {
   }
 }
 
-/** The newest backup that holds any registration (what an emptied database is compared with). */
-export function newestBackupWithData(dir: string): BackupInfo | null {
-  return (listBackups(dir).find((b) => !('unreadable' in b) && b.registrations > 0) as BackupInfo | undefined) ?? null;
+/**
+ * The backup to restore: the one holding the most history (the audit log only grows), the newest
+ * among equals. Not simply the newest: an emptied database's own backups are newer and hold nothing.
+ */
+export function bestBackup(dir: string): BackupInfo | null {
+  const readable = listBackups(dir).filter((b): b is BackupInfo => !('unreadable' in b) && b.registrations > 0);
+  return readable.reduce<BackupInfo | null>((best, b) => (best === null || b.lastAudit > best.lastAudit ? b : best), null);
 }
 
-/** The newest backup, for the message shown when the database is damaged. */
+/** For the message shown when the database is damaged: the best backup, or the newest file at all. */
 export function latestBackup(dir: string): string | null {
-  return listBackups(dir)[0]?.file ?? null;
+  return bestBackup(dir)?.file ?? listBackups(dir)[0]?.file ?? null;
 }
 
 /**
@@ -77,7 +88,7 @@ export async function backupOnStart(db: Db, dir: string, log: Logger, now = new 
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   const target = join(dir, `${basename(db.name, '.db')}-${stamp}.db`);
-  const previous = listBackups(dir)[0];
+  const previous = listBackups(dir, now)[0];
   try {
     await db.backup(target);
     chmodSync(target, 0o600);
@@ -109,7 +120,7 @@ function sameContent(a: BackupContent, b: BackupContent): boolean {
 }
 
 function rotate(dir: string, now: Date, policy: BackupPolicy, log: Logger): void {
-  const all = listBackups(dir);
+  const all = listBackups(dir, now);
   const keep = new Set(all.slice(0, policy.keepNewest).map((b) => b.file));
   const days = new Set<string>();
   for (const backup of all) {

@@ -1,6 +1,6 @@
 import { MitraError } from '../../shared/errors';
 
-export type StoreProblem = 'locked' | 'corrupt' | 'emptied' | 'full' | 'unwritable' | 'too-new' | 'failed';
+export type StoreProblem = 'locked' | 'corrupt' | 'emptied' | 'removed' | 'full' | 'unwritable' | 'too-new' | 'failed';
 
 /**
  * A database failure in words an operator (and support) can act on. Whatever happened, what was

@@ -159,6 +159,9 @@ export const MIGRATIONS: readonly Migration[] = [
 
       -- The queue screen reads each entry's history and links: without these, 100k entries take seconds.
       CREATE INDEX audit_log_subject ON audit_log (subject, id);
+
+      -- One row the storage check rewrites to learn whether the database takes writes again.
+      CREATE TABLE store_check (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL) STRICT;
       CREATE INDEX registrations_resubmitted_from ON registrations (resubmitted_from);
     `,
     run: normalisePortalTimes,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../logging/logger';
-import { backupOnStart, latestBackup, newestBackupWithData } from './backups';
+import { backupOnStart, bestBackup, latestBackup } from './backups';
 import { openDatabase, type Db } from './database';
 import { StoreError } from './errors';
 import { backupContent } from './sql/backup-content';
@@ -52,7 +52,7 @@ export async function openStore(paths: StorePaths, log: Logger, options: { backu
 function refuseEmptied(db: Db, existed: boolean, paths: StorePaths): void {
   const content = backupContent(db);
   if (content.registrations > 0 || content.lastAudit > 0) return;
-  const backup = newestBackupWithData(paths.backups);
+  const backup = bestBackup(paths.backups);
   if (!backup) return;
   const how = existed ? 'holds no registrations' : 'is missing or empty';
   throw new StoreError('emptied', `database ${paths.database} ${how}, but the backup ${backup.file} holds ${backup.registrations} registration(s); restore it (or move the backups folder away to start afresh)`, {

@@ -6,7 +6,7 @@ import { PortalError } from '../portal/errors';
  * A fault of the whole desk, not of one registration: nothing can be sent until it is fixed, no
  * operator can fix it entry by entry, and entries resume by themselves once it is gone.
  */
-export type DeskFault = 'credentials' | 'certificate' | 'redirect';
+export type DeskFault = 'credentials' | 'certificate' | 'redirect' | 'address';
 
 /** What to do with an entry after a failed send, and which link the failure points at. */
 export interface Verdict {
@@ -31,6 +31,8 @@ const m = (key: string, params: Message['params'] = {}): Message => ({ key, para
  */
 const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
 
+const AUTH_PATHS = new Set(['auth/token', 'auth/refresh']);
+
 /** Portal codes with a reason of their own (a Map: a code such as `__proto__` must find nothing). */
 const KNOWN_REFUSALS = new Map<string, string>([
   ['admitted_elsewhere', 'sync.reason.admittedElsewhere'],
@@ -44,8 +46,8 @@ const KNOWN_REFUSALS = new Map<string, string>([
 /**
  * Sort a failure: no answer, timeouts, 5xx and garbage are retried (the Idempotency-Key makes a
  * resend safe); 429 holds the whole desk as told; refused credentials (a 401 that survived the
- * client's one refresh, or 403), a certificate that does not verify and a redirect are desk-wide
- * faults; 4xx validation and rule refusals go to the operator with a reason they can act on.
+ * client's one refresh, a 403, any 4xx from the login itself), a login address that is not there
+ * (404), a certificate that does not verify and a redirect are desk-wide faults; 4xx validation and rule refusals go to the operator with a reason they can act on.
  */
 export function classify(error: unknown): Verdict {
   if (!(error instanceof PortalError)) {
@@ -68,6 +70,11 @@ export function classify(error: unknown): Verdict {
       break;
   }
   const status = error.status ?? 0;
+  // The login itself refused (any 4xx but 429): the desk cannot send anything, whichever entry asked.
+  if (error.path !== null && AUTH_PATHS.has(error.path) && status >= 400 && status < 500 && status !== 429) {
+    const fault: DeskFault = status === 404 || status === 405 || status === 410 ? 'address' : 'credentials';
+    return { ...base, action: 'retry', reason: m(fault === 'address' ? 'sync.reason.address' : 'sync.reason.credentials'), breaker: false, deskFault: fault, link: 'portal' };
+  }
   if (error.portalCode === 'state_unavailable') return { ...base, action: 'retry', reason: m('sync.reason.stateUnavailable'), breaker: false, link: 'state' };
   if (status === 429) return { ...base, action: 'retry', reason: m('sync.reason.rateLimited'), breaker: false, link: 'portal', retryAfterMs: error.retryAfterMs };
   if (status >= 500) return { ...base, action: 'retry', reason: m('sync.reason.server', { status }), breaker: true, link: 'portal' };

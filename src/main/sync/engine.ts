@@ -57,10 +57,18 @@ export interface SyncDeps {
 export type StopReason = 'deadline' | 'desk-fault' | 'outage' | 'lease' | 'storage';
 
 const m = (key: string, params: Message['params'] = {}): Message => ({ key, params });
+const FAULT_WORDS: Record<DeskFault, string> = {
+  credentials: 'the portal refuses the desk credentials',
+  certificate: "the portal's certificate does not verify",
+  redirect: 'the portal redirects elsewhere',
+  address: "the portal address does not offer the portal's login",
+};
 const DEFAULT_LEASE_TTL_MS = 30_000;
 const DEFAULT_STOP_GRACE_MS = 5_000;
 /** After a database failure, wait this long before the next pass (the lock may be released, the disk cleared). */
 const STORE_RETRY_MS = 2_000;
+/** A 429 holds the desk at least this long, whatever Retry-After says (0, or a date already past). */
+const MIN_RATE_LIMIT_MS = 1_000;
 
 /**
  * Delivers the outbox: due entries in priority order with bounded concurrency, each exactly once
@@ -83,6 +91,8 @@ export class SyncEngine {
   private leased = false;
   private rateLimitedUntil = 0;
   private fault: { fault: DeskFault; since: string; nextProbeAt: number; probeDelay: number } | null = null;
+  /** The last fault cleared: if it comes straight back (it hits only some calls), probes keep slowing down. */
+  private lastCleared: { fault: DeskFault; at: number; probeDelay: number } | null = null;
   private storeProblem: StoreError | null = null;
   private storeRetryAt = 0;
   private failedProbes = 0;
@@ -313,6 +323,7 @@ export class SyncEngine {
       return;
     }
     this.deps.log.info(`the portal accepts this desk again (${fault.fault} fixed); sending resumes`);
+    this.lastCleared = { fault: fault.fault, at: this.now().getTime(), probeDelay: fault.probeDelay };
     this.fault = null;
     this.breaker.close();
     this.link = 'online';
@@ -323,8 +334,12 @@ export class SyncEngine {
   private enterFault(fault: DeskFault): void {
     const now = this.now();
     if (this.fault?.fault !== fault) {
-      this.deps.log.error(`sending stopped for the whole desk: ${fault === 'credentials' ? 'the portal refuses the desk credentials' : fault === 'certificate' ? "the portal's certificate does not verify" : 'the portal redirects elsewhere'}; entries wait and resume once it is fixed`);
-      this.fault = { fault, since: now.toISOString(), nextProbeAt: now.getTime() + this.deps.settings.probeMs, probeDelay: this.deps.settings.probeMs };
+      const { probeMs, maxProbeMs } = this.deps.settings;
+      // Straight back after a probe found it fixed: the probe cannot see it (only some calls fail), so wait longer each time.
+      const returning = this.lastCleared?.fault === fault && now.getTime() - this.lastCleared.at < Math.max(60_000, this.lastCleared.probeDelay * 4);
+      const probeDelay = returning ? Math.min(maxProbeMs, this.lastCleared!.probeDelay * 2) : probeMs;
+      if (!returning) this.deps.log.error(`sending stopped for the whole desk: ${FAULT_WORDS[fault]}; entries wait and resume once it is fixed`);
+      this.fault = { fault, since: now.toISOString(), nextProbeAt: now.getTime() + probeDelay, probeDelay };
       this.changed();
     }
     this.link = 'offline';
@@ -409,17 +424,7 @@ export class SyncEngine {
     if (!(error instanceof PortalError)) log.error(`sending ${entry.registrationId.slice(0, 8)} failed unexpectedly`, error);
     let nextAttemptAt = now.getTime() + fullJitter(entry.attempts, settings.baseDelayMs, settings.maxDelayMs, this.deps.random);
     if (verdict.deskFault) nextAttemptAt = now.getTime(); // waits behind the fault, then goes first
-    if (verdict.httpStatus === 429) {
-      // 429: the whole desk waits, as long as the portal says, never longer than our own longest backoff.
-      const wait = Math.min(settings.maxDelayMs, Math.max(0, verdict.retryAfterMs ?? fullJitter(entry.attempts, settings.baseDelayMs, settings.maxDelayMs, this.deps.random)));
-      const until = now.getTime() + wait;
-      if (until > this.rateLimitedUntil) {
-        if (this.rateLimitedUntil <= now.getTime()) log.warn(`portal asked the desk to slow down; sending waits ${Math.round(wait / 1000)} s`);
-        this.rateLimitedUntil = until;
-        this.changed();
-      }
-      nextAttemptAt = until;
-    }
+    if (verdict.httpStatus === 429) nextAttemptAt = this.holdForRateLimit(verdict.retryAfterMs ?? fullJitter(entry.attempts, settings.baseDelayMs, settings.maxDelayMs, this.deps.random));
     inTransaction(db, () => {
       recordAttempt(db, { outboxId: entry.outboxId, at, outcome: verdict.action === 'retry' ? 'retry' : 'needs-action', httpStatus: verdict.httpStatus, errorCode: verdict.code, message: verdict.reason, durationMs: this.since(started) });
       if (verdict.action === 'needs-action') {
@@ -445,6 +450,22 @@ export class SyncEngine {
       this.links.networkOk();
     }
     if (verdict.httpStatus !== 429) log.info(`entry ${entry.registrationId.slice(0, 8)} attempt ${entry.attempts}: ${verdict.action} (${verdict.code})`);
+  }
+
+  /**
+   * The portal said 429 (to a delivery, or to the watchdog): the whole desk waits as long as it
+   * asked, at least MIN_RATE_LIMIT_MS and at most our own longest backoff. Returns when sending resumes.
+   */
+  holdForRateLimit(askedMs: number): number {
+    const now = this.now().getTime();
+    const wait = Math.min(this.deps.settings.maxDelayMs, Math.max(MIN_RATE_LIMIT_MS, Number.isFinite(askedMs) ? askedMs : 0));
+    const until = now + wait;
+    if (until > this.rateLimitedUntil) {
+      if (this.rateLimitedUntil <= now) this.deps.log.warn(`portal asked the desk to slow down; sending waits ${Math.round(wait / 1000)} s`);
+      this.rateLimitedUntil = until;
+      this.changed();
+    }
+    return this.rateLimitedUntil;
   }
 
   /** A database failure: never thrown out of a timer; reported once per problem, and the next pass waits a little. */

@@ -8,6 +8,7 @@ const FAULT_MESSAGES: Record<DeskFault, string> = {
   credentials: 'health.message.portalCredentials',
   certificate: 'health.message.portalCertificate',
   redirect: 'health.message.portalRedirected',
+  address: 'health.message.portalAddress',
 };
 
 /**

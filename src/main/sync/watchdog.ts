@@ -15,6 +15,8 @@ export interface WatchdogDeps {
   /** Only the engine holding the data directory's sync lease watches (one watchdog per desk). */
   holdsLease: () => boolean;
   onChange?: () => void;
+  /** The portal answered 429: the whole desk (sender and watchdog) waits as it asked. */
+  onRateLimited?: (retryAfterMs: number) => void;
   /** A registration the portal cancelled: raise it at once. */
   onCancelled?: (registrationId: string) => void;
   /** Runs the polling timer; the app passes its own, whose error handler logs and reports. */
@@ -30,6 +32,8 @@ export interface WatchdogDeps {
 export class RegistrationWatchdog {
   private task: Task | undefined;
   private running: Promise<number> | null = null;
+  /** Registrations whose status failed, said once each rather than at every poll. */
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly deps: WatchdogDeps,
@@ -65,9 +69,20 @@ export class RegistrationWatchdog {
         status = answer.status;
         reason = answer.cancelledReason ?? null;
       } catch (error) {
-        if (error instanceof PortalError && error.kind !== 'http') return cancelled; // portal unreachable: try again next round
-        log.warn(`status of ${registration.id.slice(0, 8)} unavailable`, error instanceof Error ? error.message : error);
-        continue;
+        if (!(error instanceof PortalError) || error.kind !== 'http') return cancelled; // portal unreachable: try again next round
+        if (error.status === 429) {
+          this.deps.onRateLimited?.(error.retryAfterMs ?? 0);
+          return cancelled;
+        }
+        if (error.portalCode === 'not_found') {
+          // The portal no longer knows it: for the patient that is a cancellation, raised for a re-submit.
+          status = 'cancelled';
+          reason = null;
+        } else {
+          if (!this.warned.has(registration.id)) log.warn(`status of ${registration.id.slice(0, 8)} unavailable`, error.message);
+          this.warned.add(registration.id);
+          continue;
+        }
       }
       if (status === registration.portal_status) continue;
       const at = (this.deps.now?.() ?? new Date()).toISOString();

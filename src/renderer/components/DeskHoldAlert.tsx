@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { DeskHold } from '../../shared/contract';
 import { formatTime } from '../format';
 
-const FAULTS = ['credentials', 'certificate', 'redirect'] as const;
+const FAULTS = ['credentials', 'certificate', 'redirect', 'address'] as const;
 
 /**
  * What holds every registration back (refused desk login, bad certificate, a redirect, or the

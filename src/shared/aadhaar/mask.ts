@@ -1,22 +1,49 @@
-import { SEPARATOR_CLASS } from './number';
+import { hasAadhaarShape } from './number';
+import { asciiDigit } from './digits';
+import { verhoeffValid } from './verhoeff';
 
 /**
- * Aadhaar numbers typed where they do not belong (a note, a name, "confirmed by"), and in log
- * lines: masked to the last 4 digits before anything is stored, logged or sent.
+ * Aadhaar numbers typed where they do not belong (a note, a name, "confirmed by", a portal's
+ * reason), and in log lines: masked to the last 4 digits before anything is stored, logged or sent.
  *
- * A run is digits (any script) joined by up to three of the separators people put in Aadhaar
- * numbers (SEPARATOR_CLASS). A run with 12 or more digits is masked
- * whole, keeping its last 4; over-masking is the safe side. Only an unbroken run of 13 or more
- * digits is left alone: that is a timestamp or a long id, not an Aadhaar number.
+ * A run is digits (any script) joined by up to six characters that are neither letters nor digits
+ * (spaces of every kind, zero-width characters, punctuation, brackets). A run with 12 or more
+ * digits is masked whole, keeping its last 4: over-masking is the safe side. Two exceptions keep
+ * ordinary notes readable: an unbroken run of 13 or more digits (a timestamp, a long id), and a run
+ * joined by a colon (a date and a time, "25/11/2026 10:30"), unless its 12 digits form a valid
+ * Aadhaar number.
  */
-const RUN = new RegExp(`\\p{Nd}(?:${SEPARATOR_CLASS}{0,3}\\p{Nd})*`, 'gu');
+const RUN = /\p{Nd}(?:[^\p{L}\p{N}\r\n]{0,6}\p{Nd})*/gu;
 const DIGIT = /\p{Nd}/gu;
+
+function isAadhaarDigits(digits: string[]): boolean {
+  const ascii = digits.map((d) => asciiDigit(d) ?? '?').join('');
+  return hasAadhaarShape(ascii) && verhoeffValid(ascii);
+}
+
+function needsMask(run: string, digits: string[]): boolean {
+  if (digits.length < 12) return false;
+  if (digits.length > 12 && digits.length === [...run].length) return false;
+  if (run.includes(':')) return digits.length === 12 && isAadhaarDigits(digits);
+  return true;
+}
 
 export function maskAadhaarLike(text: string): string {
   return text.replace(RUN, (run) => {
     const digits = run.match(DIGIT) ?? [];
-    if (digits.length < 12) return run;
-    if (digits.length > 12 && digits.length === [...run].length) return run;
-    return `XXXX XXXX ${digits.slice(-4).join('')}`;
+    return needsMask(run, digits) ? `XXXX XXXX ${digits.slice(-4).join('')}` : run;
   });
+}
+
+/**
+ * Whether an identifier holds a full Aadhaar number, alone or inside it ("TXN-2345 6789 0124"):
+ * 12 digits joined as above that are Verhoeff-valid. Ids are refused, not masked: a masked id
+ * would no longer be the id.
+ */
+export function containsAadhaarNumber(text: string): boolean {
+  for (const run of text.match(RUN) ?? []) {
+    const digits = run.match(DIGIT) ?? [];
+    if (digits.length === 12 && isAadhaarDigits(digits)) return true;
+  }
+  return false;
 }

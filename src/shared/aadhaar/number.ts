@@ -1,8 +1,7 @@
 import { toAsciiDigits } from './digits';
-import { verhoeffValid } from './verhoeff';
 
-/** What may sit between an Aadhaar number's digits when typed or pasted: spaces of every kind, zero-width characters, . - / , _ and dashes. */
-export const SEPARATOR_CLASS = '[\\s.\\-/,_\\u00A0\\u2010-\\u2015\\u2212\\u200B-\\u200D\\u2060\\uFEFF]';
+/** What may sit between an Aadhaar number's digits when typed in the Aadhaar field: spaces of every kind, zero-width characters, . - / , _ and dashes. */
+const SEPARATOR_CLASS = '[\\s.\\-/,_\\u00A0\\u2010-\\u2015\\u2212\\u200B-\\u200D\\u2060\\uFEFF]';
 const SEPARATORS = new RegExp(SEPARATOR_CLASS, 'g');
 
 /** The number as typed, in ASCII digits with every separator removed (other characters kept, to be refused). */
@@ -13,10 +12,4 @@ export function normaliseAadhaar(typed: string): string {
 /** 12 digits, not starting with 0 or 1 (UIDAI never issues those). */
 export function hasAadhaarShape(normalised: string): boolean {
   return /^[2-9]\d{11}$/.test(normalised);
-}
-
-/** Whether a typed value is a valid Aadhaar number: its shape and its Verhoeff check digit. */
-export function isAadhaarNumber(typed: string): boolean {
-  const normalised = normaliseAadhaar(typed);
-  return hasAadhaarShape(normalised) && verhoeffValid(normalised);
 }

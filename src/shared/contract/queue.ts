@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { maskAadhaarLike } from '../aadhaar/mask';
-import { hasAadhaarShape, isAadhaarNumber, normaliseAadhaar } from '../aadhaar/number';
+import { containsAadhaarNumber, maskAadhaarLike } from '../aadhaar/mask';
+import { hasAadhaarShape, normaliseAadhaar } from '../aadhaar/number';
 import { verhoeffValid } from '../aadhaar/verhoeff';
 import { Message } from './common';
 
@@ -36,12 +36,13 @@ export const AadhaarNumber = z
 /** Free text an operator types: trimmed, bounded, and any Aadhaar-like number in it masked to its last 4 digits. */
 const FreeText = (min: number, max: number) => z.string().trim().min(min).max(max).transform(maskAadhaarLike);
 
-/** An id typed by hand must not be a full Aadhaar number in disguise: that would be stored and sent in full. */
+/** An id typed by hand must not hold a full Aadhaar number: that would be stored and sent in full. */
+const NOT_AADHAAR = 'this holds an Aadhaar number: type the Aadhaar number only in the Aadhaar field';
 const BeneficiaryId = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9-]{6,24}$/, '6-24 letters, digits or hyphens')
-  .refine((value) => !isAadhaarNumber(value), 'this is an Aadhaar number, not a PM-JAY id: type it in the Aadhaar field');
+  .refine((value) => !containsAadhaarNumber(value), NOT_AADHAAR);
 
 export const PatientInput = z.strictObject({
   /** PM-JAY beneficiary id from the portal's search. */
@@ -63,7 +64,13 @@ export const VerificationInput = z.strictObject({
   /** A capture session whose held PID block should ride along for buffered authentication. */
   captureSessionId: z.string().max(64).optional(),
   /** The portal's transaction id when verification already happened online. */
-  transactionId: z.string().max(64).optional(),
+  transactionId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .refine((value) => !containsAadhaarNumber(value), NOT_AADHAAR)
+    .optional(),
   /** For `none-confirmed`: who confirmed continuing without biometrics. */
   confirmedBy: FreeText(0, 80).optional(),
   /** For `family-member`: the beneficiary id of the relative on the same card whose biometric was captured. */
@@ -125,10 +132,10 @@ export type PortalLink = z.infer<typeof PortalLink>;
 /**
  * What holds every registration back right now (nothing an operator can fix entry by entry):
  * refused desk credentials, a portal certificate that does not verify, a portal address that
- * redirects, the portal asking the desk to slow down (until a time), or an outage.
+ * redirects or is not the portal's, the portal asking the desk to slow down (until a time), or an outage.
  */
 export const DeskHold = z.object({
-  reason: z.enum(['credentials', 'certificate', 'redirect', 'rate-limited', 'outage']),
+  reason: z.enum(['credentials', 'certificate', 'redirect', 'address', 'rate-limited', 'outage']),
   since: z.iso.datetime().nullable(),
   until: z.iso.datetime().nullable(),
 });

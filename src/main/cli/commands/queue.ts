@@ -1,7 +1,7 @@
 import { RegistrationState } from '../../../shared/contract/queue';
 import { CSV_COLUMN_HELP, CSV_COLUMNS, importFile } from '../../queue/import';
 import { parseCommandArgs, UsageError, writeLine, type Command } from '../command';
-import { printable, printJson, say } from '../output';
+import { parseIntOption, printable, printJson, say } from '../output';
 import { cliQueue, openCliStore } from '../store';
 
 const status: Command = {
@@ -35,10 +35,11 @@ const list: Command = {
   async run(context) {
     const { values } = parseCommandArgs(context.argv, { json: { type: 'boolean' }, state: { type: 'string' }, limit: { type: 'string' } });
     const state = values.state === undefined ? undefined : RegistrationState.safeParse(values.state);
+    const limit = parseIntOption('limit', values.limit, 500, 1, 500);
     if (state && !state.success) throw new UsageError(`--state must be one of ${RegistrationState.options.join(', ')}`);
     const store = await openCliStore(context, values['data-dir']);
     try {
-      const entries = cliQueue(store).list(state?.data, Number(values.limit ?? 500));
+      const entries = cliQueue(store).list(state?.data, limit);
       if (values.json) printJson(context.stdout, entries);
       else
         for (const e of entries)

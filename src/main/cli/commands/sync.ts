@@ -20,10 +20,13 @@ const STOPPED_BY: Record<StopReason, string> = {
   storage: 'the database cannot be used right now (locked by another program, or the disk is full)',
 };
 
+const DEFAULT_DEADLINE_MS = 10 * 60_000;
+
 const FAULTS = {
   credentials: 'the portal refuses this desk\'s credentials (portal.clientId / clientSecret in settings.json)',
   certificate: 'the portal\'s certificate does not verify (expired, or the wrong server, or this computer\'s clock is wrong)',
   redirect: 'the portal address redirects elsewhere (check portal.url in settings.json)',
+  address: 'the portal address does not offer the portal\'s login (check portal.url in settings.json)',
 } as const;
 
 /** A stored reason as English text; whatever else the column holds, as it is. */
@@ -40,10 +43,11 @@ function reasonText(stored: string | null): string {
 export const syncCommand: Command = {
   summary: 'send the queue to the portal (once, until empty, or on and on)',
   usage: [
-    'mitra-desk sync [--once | --until-empty] [--portal URL] [--deadline-ms N] [--data-dir DIR]',
+    'mitra-desk sync [--once | --until-empty [--deadline-ms N]] [--portal URL] [--data-dir DIR]',
     '  --once          one pass over what is due now',
     '  --until-empty   keep sending until the queue is empty, or until nothing more can be done now',
-    '                  (deadline, an outage confirmed by a health check, refused credentials, ...)',
+    '                  (the deadline, 10 minutes unless --deadline-ms says; an outage confirmed by a',
+    '                  health check; refused credentials; ...)',
     '  Exit status: 0 when nothing this run had to send is left; 1 with a line saying what is left and why.',
   ].join('\n'),
   async run(context) {
@@ -54,7 +58,8 @@ export const syncCommand: Command = {
       const checked = PortalUrl.safeParse(values.portal);
       if (!checked.success) throw new UsageError(`--portal ${JSON.stringify(values.portal)}: ${checked.error.issues[0]?.message ?? 'not a URL'}`);
     }
-    const deadlineMs = parseIntOption('deadline-ms', values['deadline-ms'], 0, 0, 7 * 86_400_000);
+    // Without a deadline, --until-empty still ends: a portal whose health is fine but which keeps failing must not hold a terminal forever.
+    const deadlineMs = parseIntOption('deadline-ms', values['deadline-ms'], DEFAULT_DEADLINE_MS, 1, 7 * 86_400_000);
     const store = await openCliStore(context, values['data-dir']);
     try {
       if (!values.portal && store.training) throw new UsageError('this desk is in training mode: its simulated portal runs inside the app. Pass --portal URL (for example of mitra-desk portal-sim).');
@@ -105,12 +110,15 @@ export const syncCommand: Command = {
         return leftOver(null);
       }
       if (values['until-empty']) {
-        const { stoppedBy } = await engine.runUntilEmpty(deadlineMs ? Date.now() + deadlineMs : undefined);
+        const { stoppedBy } = await engine.runUntilEmpty(Date.now() + deadlineMs);
         await engine.stop();
         report();
         return leftOver(stoppedBy);
       }
-      const watchdog = new RegistrationWatchdog({ db: store.db, client, log: store.log.scope('watchdog'), portalDown: () => engine.hold() !== null, holdsLease: () => engine.holdLease(), scheduler }, store.settings.watchdog.pollSeconds * 1000);
+      const watchdog = new RegistrationWatchdog(
+        { db: store.db, client, log: store.log.scope('watchdog'), portalDown: () => engine.hold() !== null, holdsLease: () => engine.holdLease(), onRateLimited: (ms) => engine.holdForRateLimit(ms), scheduler },
+        store.settings.watchdog.pollSeconds * 1000,
+      );
       engine.start();
       watchdog.start();
       writeLine(context.stdout, `syncing ${store.dataDir} to ${client.baseUrl} (Ctrl+C stops)`);

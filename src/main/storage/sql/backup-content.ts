@@ -8,6 +8,11 @@ export interface BackupContent {
   lastUpdate: string | null;
 }
 
+/** A real, tiny write: whether the database takes writes now (lock released, disk freed). */
+export function touchStoreCheck(db: Db, at: string): void {
+  db.prepare('INSERT INTO store_check (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(at);
+}
+
 export function backupContent(db: Db): BackupContent {
   return db
     .prepare(

@@ -68,5 +68,19 @@ console.log('\ndraining a backlog to the portal simulator');
 for (const r of [serial, parallel, wide]) {
   console.log(`  ${r.name.padEnd(44)} ${(r.totalMs / 1000).toFixed(2)} s  ${((DRAIN / r.totalMs) * 1000).toFixed(0)} registrations/s  x${(r.totalMs / serial.totalMs).toFixed(2)} of concurrency 1  (${r.accepted}/${DRAIN} delivered)`);
 }
+// The queue screen on a desk with a long history: 100,000 registrations, the newest 200 listed
+// with their history, and the summary every screen shows; then the same without migration 2's
+// indexes, the way issue 7 found it (6.5 s a listing, blocking the main process).
+const HISTORY = 100_000;
+const big = setup();
+for (let start = 0; start < HISTORY; start += 10_000) big.queue.record(Array.from({ length: 10_000 }, (_, i) => input(start + i)), 'import');
+const list = await measure(`list 200 of ${HISTORY / 1000}k, with history`, 5, () => big.queue.list(undefined, 200), 1);
+const summary = await measure(`summary of ${HISTORY / 1000}k`, 5, () => big.queue.summary(), 1);
+big.db.exec('DROP INDEX audit_log_subject; DROP INDEX registrations_resubmitted_from;');
+const listNoIndex = await measure(`list 200 of ${HISTORY / 1000}k, no indexes`, 1, () => big.queue.list(undefined, 200), 0);
+big.done();
+console.log(`\nthe queue screen on a desk with ${HISTORY} registrations`);
+for (const r of [list, summary, listNoIndex]) console.log(`  ${r.name.padEnd(44)} ${r.perOpMs.toFixed(1)} ms  x${(r.perOpMs / list.perOpMs).toFixed(1)} of the indexed listing`);
+
 const memory = process.memoryUsage();
 console.log(`  memory after recording ${RECORDS * 2} and draining ${DRAIN * 3}: heap in use ${mb(memory.heapUsed)} (started at ${mb(heapBefore)}), rss ${mb(memory.rss)}`);

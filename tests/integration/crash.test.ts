@@ -10,7 +10,7 @@ import { dataPaths } from '../../src/main/config/paths';
 import { RdClient } from '../../src/main/device/rd/client';
 import { discover } from '../../src/main/device/rd/discovery';
 import { startRdEmulator } from '../../src/main/device/emulator/server';
-import type { PidBlock } from '../../src/main/device/rd/pid-block';
+import type { PidBlock } from '../../src/main/base/pid-block';
 import { createLogger } from '../../src/main/logging/logger';
 import { prng, registrableMembers } from '../../src/main/portal/simulator/data';
 import { startPortalSimulator, type PortalSimulator } from '../../src/main/portal/simulator/server';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RdClient } from '../../src/main/device/rd/client';
 import { discover } from '../../src/main/device/rd/discovery';
 import { RdTransportError } from '../../src/main/device/rd/transport';
-import { XmlError } from '../../src/main/device/rd/xml';
+import { XmlError } from '../../src/main/base/xml';
 import { KNOWN_ERROR_CODES, meaningOf } from '../../src/main/device/rd/error-codes';
 import { PROFILES, PROFILE_NAMES } from '../../src/main/device/emulator/profiles';
 import { startRdEmulator, type RdEmulator } from '../../src/main/device/emulator/server';

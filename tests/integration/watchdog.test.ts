@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RdClient } from '../../src/main/device/rd/client';
 import { discover } from '../../src/main/device/rd/discovery';
 import { startRdEmulator } from '../../src/main/device/emulator/server';
-import type { PidBlock } from '../../src/main/device/rd/pid-block';
+import type { PidBlock } from '../../src/main/base/pid-block';
 import { getRegistration } from '../../src/main/storage/sql/queue';
 import { auditFor } from '../../src/main/storage/sql/audit';
 import { harness, type Harness } from '../support/queue-harness';

@@ -14,7 +14,7 @@ import { openDatabase, type Db } from '../../src/main/storage/database';
 import { loadOrCreateKey } from '../../src/main/storage/secrets';
 import { SyncEngine, type SyncSettings } from '../../src/main/sync/engine';
 import { RegistrationWatchdog } from '../../src/main/sync/watchdog';
-import type { PidBlock } from '../../src/main/device/rd/pid-block';
+import type { PidBlock } from '../../src/main/base/pid-block';
 import type { LinkFinding } from '../../src/main/health/monitor';
 
 /** Fast timings for tests: short backoff, a quick breaker. */

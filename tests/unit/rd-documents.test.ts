@@ -7,7 +7,7 @@ import { KNOWN_ERROR_CODES, meaningOf } from '../../src/main/device/rd/error-cod
 import { MAX_LIST_VALUES, parsePidData } from '../../src/main/device/rd/pid-data';
 import { toPidOptionsXml } from '../../src/main/device/rd/pid-options';
 import { normaliseInterfacePath, parseRdService } from '../../src/main/device/rd/service';
-import { parseXml, XmlError } from '../../src/main/device/rd/xml';
+import { parseXml, XmlError } from '../../src/main/base/xml';
 import { translate } from '../../src/shared/i18n';
 
 function expectXmlError(run: () => unknown, code: string) {

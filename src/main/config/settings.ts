@@ -4,13 +4,14 @@ import { z } from 'zod';
 import { Language, Mode, type ModeReason } from '../../shared/contract/app';
 import { Finger, RdScheme } from '../../shared/contract/device';
 import { MitraError } from '../../shared/errors';
-import { writeFileAtomic } from '../storage/atomic-file';
+import { isLoopbackHostname } from '../base/loopback';
+import { writeFileAtomic } from '../base/atomic-file';
 import { dataPaths } from './paths';
 
 function httpsOrLoopback(url: string): boolean {
   try {
     const parsed = new URL(url);
-    return parsed.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+    return parsed.protocol === 'https:' || isLoopbackHostname(parsed.hostname);
   } catch {
     return true; // not a URL at all: the url check reports that
   }
@@ -75,7 +76,7 @@ export const Settings = z.strictObject({
   /** Where to look for RD services (rd-service.md: loopback, ports 11100-11120, http and https). */
   rd: z
     .strictObject({
-      host: z.enum(['127.0.0.1', 'localhost', '::1']).default('127.0.0.1'),
+      host: z.string().refine(isLoopbackHostname, 'RD services are only ever on this computer: 127.0.0.1, localhost or ::1').default('127.0.0.1'),
       ports: z.string().regex(/^\d+(-\d+)?(,\s*\d+(-\d+)?)*$/, 'like 11100-11120 or 11100,11105').default('11100-11120'),
       schemes: z.array(RdScheme).min(1).default(['http', 'https']),
       probeTimeoutMs: z.int().min(200).max(30_000).default(1_500),

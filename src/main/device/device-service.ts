@@ -1,4 +1,5 @@
 import type { AttemptRecord, DeviceStatus, RdDeviceInfo, RdServiceEntry } from '../../shared/contract/device';
+import { systemClock, type Clock } from '../base/clock';
 import { Scheduler, type Task } from '../base/scheduler';
 import type { EventHub } from '../contract/events';
 import type { HealthMonitor } from '../health/monitor';
@@ -25,7 +26,7 @@ export interface DeviceServiceDeps {
   recordAttempt?: (sessionId: string, attempt: AttemptRecord) => void;
   /** Runs the rescan timer and the USB event callback; none can throw out of the process. */
   scheduler?: Scheduler;
-  now?: () => Date;
+  now?: Clock;
 }
 
 /**
@@ -122,7 +123,7 @@ export class DeviceService {
       usb: { available: usb.available, reason: usb.reason, devices: usb.devices },
       diagnosis: found.diagnosis,
       message: found.message,
-      scannedAt: (this.deps.now?.() ?? new Date()).toISOString(),
+      scannedAt: ((this.deps.now ?? systemClock)()).toISOString(),
     };
     const changed = JSON.stringify({ ...next, scannedAt: null }) !== JSON.stringify({ ...this.current, scannedAt: null });
     if (changed && next.diagnosis !== this.current.diagnosis) this.deps.log.info(`device: ${this.current.diagnosis} -> ${next.diagnosis}`);

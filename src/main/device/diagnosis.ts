@@ -1,4 +1,5 @@
 import type { Message } from '../../shared/contract/common';
+import { message } from '../base/message';
 import type { DeviceDiagnosis, RdDeviceInfo, RdServiceEntry } from '../../shared/contract/device';
 import type { LinkFinding } from '../health/monitor';
 import { pickService } from './rd/discovery';
@@ -11,7 +12,6 @@ export interface Diagnosis {
   rdService: LinkFinding;
 }
 
-const m = (key: string, params: Message['params'] = {}): Message => ({ key, params });
 
 /**
  * Name the broken link between the finger and the RD service: not plugged, plugged but no
@@ -36,7 +36,7 @@ export function diagnose(usb: PresenceSnapshot, services: RdServiceEntry[], devi
     else if (cert?.state === 'expiring') scanner = { status: 'warn', messageKey: 'health.message.certificateExpiring', params: { model, days: cert.daysLeft ?? 0 } };
     return {
       diagnosis: 'ready',
-      message: m('device.diagnosis.ready', { model }),
+      message: message('device.diagnosis.ready', { model }),
       scanner,
       rdService: { status: 'ok', messageKey: 'health.message.rdReady', params: { port: ready.port } },
     };
@@ -44,7 +44,7 @@ export function diagnose(usb: PresenceSnapshot, services: RdServiceEntry[], devi
   if (used) {
     return {
       diagnosis: 'in-use',
-      message: m('device.diagnosis.in-use'),
+      message: message('device.diagnosis.in-use'),
       scanner: { status: 'warn', messageKey: 'health.message.scannerInUse' },
       rdService: { status: 'ok', messageKey: 'health.message.rdRunning', params: { port: used.port } },
     };
@@ -53,14 +53,14 @@ export function diagnose(usb: PresenceSnapshot, services: RdServiceEntry[], devi
     if (usb.available && !scannerOnBus) {
       return {
         diagnosis: 'not-plugged',
-        message: m('device.diagnosis.not-plugged'),
+        message: message('device.diagnosis.not-plugged'),
         scanner: { status: 'down', messageKey: 'health.message.scannerNotPlugged' },
         rdService: { status: 'ok', messageKey: 'health.message.rdWaiting', params: { port: notReady.port } },
       };
     }
     return {
       diagnosis: 'not-ready',
-      message: m('device.diagnosis.not-ready'),
+      message: message('device.diagnosis.not-ready'),
       scanner: { status: 'down', messageKey: 'health.message.scannerNotReady' },
       rdService: { status: 'warn', messageKey: 'health.message.rdNotReady', params: { port: notReady.port } },
     };
@@ -69,7 +69,7 @@ export function diagnose(usb: PresenceSnapshot, services: RdServiceEntry[], devi
   if (usb.available && !scannerOnBus) {
     return {
       diagnosis: 'not-plugged',
-      message: m('device.diagnosis.not-plugged-no-service'),
+      message: message('device.diagnosis.not-plugged-no-service'),
       scanner: { status: 'down', messageKey: 'health.message.scannerNotPlugged' },
       rdService: { status: 'down', messageKey: 'health.message.rdNotFound' },
     };
@@ -77,14 +77,14 @@ export function diagnose(usb: PresenceSnapshot, services: RdServiceEntry[], devi
   if (scannerOnBus) {
     return {
       diagnosis: 'no-service',
-      message: m('device.diagnosis.no-service', { model: seenModel }),
+      message: message('device.diagnosis.no-service', { model: seenModel }),
       scanner: { status: 'ok', messageKey: 'health.message.scannerPlugged', params: { model: seenModel } },
       rdService: { status: 'down', messageKey: 'health.message.rdNotFound' },
     };
   }
   return {
     diagnosis: 'no-service',
-    message: m('device.diagnosis.no-service-unknown'),
+    message: message('device.diagnosis.no-service-unknown'),
     scanner: { status: 'unknown', messageKey: 'health.message.scannerUnseen' },
     rdService: { status: 'down', messageKey: 'health.message.rdNotFound' },
   };

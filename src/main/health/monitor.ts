@@ -1,4 +1,5 @@
 import { LinkId, type HealthSnapshot, type LinkReport, type LinkStatus, type MessageParams } from '../../shared/contract';
+import { systemClock, type Clock } from '../base/clock';
 import { Scheduler, type Task } from '../base/scheduler';
 import type { Logger } from '../logging/logger';
 
@@ -30,7 +31,7 @@ export class HealthMonitor {
 
   constructor(
     private readonly log: Logger,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock = systemClock,
     /** Runs the probes' timers; a probe that throws is logged, never thrown out of the process. */
     private readonly scheduler: Scheduler = new Scheduler((task, error) => log.error(`${task} failed`, error)),
   ) {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../base/clock';
 import type { z } from 'zod';
 import type { DeskHold, QueueEntry, QueueSummary, RegistrationInput } from '../../shared/contract/queue';
 import { MitraError } from '../../shared/errors';
-import type { PidBlock } from '../device/rd/pid-block';
+import type { PidBlock } from '../base/pid-block';
 import type { Logger } from '../logging/logger';
 import { guarded, inTransaction, type Db } from '../storage/database';
 import { sealPid } from '../storage/pid-vault';
@@ -11,7 +12,7 @@ import { appendAudit } from '../storage/sql/audit';
 import { upsertPatient } from '../storage/sql/patients';
 import { getRegistration, insertImportBatch, insertOutbox, insertRegistration, outboxFor, requeueNow, setState, snapshotOf } from '../storage/sql/queue';
 import { registrationFingerprint } from './fingerprint';
-import { buildPayload, type StoredPayload } from './payload';
+import { buildPayload, type StoredPayload } from '../sync/payload';
 import { entryById, listEntries, summarise } from './view';
 
 export type ParsedRegistration = z.output<typeof RegistrationInput>;
@@ -38,7 +39,7 @@ export interface QueueDeps {
   portalLink: () => QueueSummary['portal'];
   /** What holds the whole desk back, if anything (from the sync engine). */
   hold?: () => DeskHold | null;
-  now?: () => Date;
+  now?: Clock;
 }
 
 const BACKDATE_LIMIT_MS = 5 * 86_400_000;
@@ -236,7 +237,7 @@ export class QueueService {
   }
 
   private now(): Date {
-    return this.deps.now?.() ?? new Date();
+    return (this.deps.now ?? systemClock)();
   }
 
   /** For tests and the CLI: the outbox row behind a registration. */

@@ -3,7 +3,7 @@ import { MitraError } from '../../shared/errors';
 import type { Settings } from '../config/settings';
 import type { Handlers } from '../contract/dispatch';
 import type { EventHub } from '../contract/events';
-import type { PidBlock } from '../device/rd/pid-block';
+import type { PidBlock } from '../base/pid-block';
 import type { HealthMonitor } from '../health/monitor';
 import type { Logger } from '../logging/logger';
 import { PortalClient } from '../portal/client';

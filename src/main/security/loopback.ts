@@ -1,6 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-
-const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+import { isLoopbackHostname } from '../base/loopback';
 
 /** A fresh secret for one run of the web host. */
 export function newToken(): string {
@@ -23,10 +22,10 @@ export function isLoopbackHost(hostHeader: string | undefined, port: number): bo
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostHeader.trim().toLowerCase());
   if (!match) return false;
   const [, name, portText] = match;
-  return name !== undefined && LOOPBACK_NAMES.has(name) && Number(portText ?? 80) === port;
+  return name !== undefined && isLoopbackHostname(name) && Number(portText ?? 80) === port;
 }
 
 /** Is this an http(s) URL on a loopback host? Used to refuse device paths and origins elsewhere. */
 export function isLoopbackUrl(url: URL): boolean {
-  return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_NAMES.has(url.hostname);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHostname(url.hostname);
 }

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { PidBlock } from '../device/rd/pid-block';
+import { PidBlock } from '../base/pid-block';
 
 export interface SealedPid {
   ciphertext: Buffer;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MitraError } from '../../shared/errors';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../base/atomic-file';
 
 /**
  * Per-install secret keys, kept in their own files (mode 0600) next to, never inside, the

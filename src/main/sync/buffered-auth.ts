@@ -1,6 +1,7 @@
 import type { Message } from '../../shared/contract/common';
+import { message } from '../base/message';
 import type { PortalClient } from '../portal/client';
-import type { StoredPayload } from '../queue/payload';
+import type { StoredPayload } from './payload';
 import { inTransaction, type Db } from '../storage/database';
 import { openPid } from '../storage/pid-vault';
 import { appendAudit } from '../storage/sql/audit';
@@ -13,7 +14,6 @@ export interface BufferedAuthDeps {
   now: () => Date;
 }
 
-const m = (key: string): Message => ({ key, params: {} });
 
 /**
  * Buffered authentication: the patient was verified while the portal was down, and the capture's
@@ -26,13 +26,13 @@ export async function verifyBuffered(deps: BufferedAuthDeps, entry: DueEntry, pa
   const { db, client, pidKey } = deps;
   const iso = () => deps.now().toISOString();
   const buffered = payload.buffered!;
-  if (!entry.pid) return m('sync.reason.pidMissing');
-  if (entry.pidExpiresAt && entry.pidExpiresAt <= iso()) return m('sync.reason.pidExpired');
+  if (!entry.pid) return message('sync.reason.pidMissing');
+  if (entry.pidExpiresAt && entry.pidExpiresAt <= iso()) return message('sync.reason.pidExpired');
   let pidBase64: string;
   try {
     pidBase64 = openPid(entry.pid, pidKey, entry.outboxId, deps.now()).toBase64();
   } catch {
-    return m('sync.reason.pidMissing');
+    return message('sync.reason.pidMissing');
   }
   if (!buffered.transactionId) {
     const { transactionId } = await client.authInit({ beneficiaryId: payload.request.beneficiaryId, authMode: buffered.authMode, ...(buffered.familyMemberId ? { familyMemberId: buffered.familyMemberId } : {}) }, 'Registration');
@@ -41,7 +41,7 @@ export async function verifyBuffered(deps: BufferedAuthDeps, entry: DueEntry, pa
   }
   const field = buffered.authMode === 'IRIS' ? 'irisAuthPid' : buffered.authMode === 'FACE' ? 'faceAuthPid' : 'fingerPrintAuthPid';
   const result = await client.authVerify({ transactionId: buffered.transactionId, [field]: pidBase64 });
-  if (!result.verified) return m(result.reason === 'pid-too-old' ? 'sync.reason.pidTooOld' : result.reason === 'duplicate' ? 'sync.reason.pidDuplicate' : 'sync.reason.noMatch');
+  if (!result.verified) return message(result.reason === 'pid-too-old' ? 'sync.reason.pidTooOld' : result.reason === 'duplicate' ? 'sync.reason.pidDuplicate' : 'sync.reason.noMatch');
   const done: StoredPayload = { request: { ...payload.request, verification: { ...payload.request.verification, transactionId: buffered.transactionId } }, buffered: null };
   inTransaction(db, () => {
     savePayload(db, entry.registrationId, done, iso());

@@ -1,4 +1,5 @@
 import type { Message } from '../../shared/contract/common';
+import { message } from '../base/message';
 import type { LinkId } from '../../shared/contract/health';
 import { PortalError } from '../portal/errors';
 
@@ -23,7 +24,6 @@ export interface Verdict {
   code: string;
 }
 
-const m = (key: string, params: Message['params'] = {}): Message => ({ key, params });
 
 /**
  * Socket failures that mean this computer cannot get out: no name resolution, no route, no link.
@@ -51,21 +51,21 @@ const KNOWN_REFUSALS = new Map<string, string>([
  */
 export function classify(error: unknown): Verdict {
   if (!(error instanceof PortalError)) {
-    return { action: 'retry', reason: m('sync.reason.internal'), breaker: false, retryAfterMs: null, deskFault: null, link: 'portal', httpStatus: null, code: 'internal' };
+    return { action: 'retry', reason: message('sync.reason.internal'), breaker: false, retryAfterMs: null, deskFault: null, link: 'portal', httpStatus: null, code: 'internal' };
   }
   const base = { httpStatus: error.status, code: error.portalCode ?? error.kind, retryAfterMs: null, deskFault: null };
   switch (error.kind) {
     case 'network':
-      if (error.networkCode === null || NETWORK_CODES.has(error.networkCode)) return { ...base, action: 'retry', reason: m('sync.reason.network'), breaker: true, link: 'network' };
-      return { ...base, action: 'retry', reason: m('sync.reason.portalDown'), breaker: true, link: 'portal' };
+      if (error.networkCode === null || NETWORK_CODES.has(error.networkCode)) return { ...base, action: 'retry', reason: message('sync.reason.network'), breaker: true, link: 'network' };
+      return { ...base, action: 'retry', reason: message('sync.reason.portalDown'), breaker: true, link: 'portal' };
     case 'timeout':
-      return { ...base, action: 'retry', reason: m('sync.reason.timeout'), breaker: true, link: 'portal' };
+      return { ...base, action: 'retry', reason: message('sync.reason.timeout'), breaker: true, link: 'portal' };
     case 'bad-response':
-      return { ...base, action: 'retry', reason: m('sync.reason.badResponse'), breaker: true, link: 'portal' };
+      return { ...base, action: 'retry', reason: message('sync.reason.badResponse'), breaker: true, link: 'portal' };
     case 'certificate':
-      return { ...base, action: 'retry', reason: m('sync.reason.certificate'), breaker: false, deskFault: 'certificate', link: 'portal' };
+      return { ...base, action: 'retry', reason: message('sync.reason.certificate'), breaker: false, deskFault: 'certificate', link: 'portal' };
     case 'redirect':
-      return { ...base, action: 'retry', reason: m('sync.reason.redirected'), breaker: false, deskFault: 'redirect', link: 'portal' };
+      return { ...base, action: 'retry', reason: message('sync.reason.redirected'), breaker: false, deskFault: 'redirect', link: 'portal' };
     case 'http':
       break;
   }
@@ -73,12 +73,12 @@ export function classify(error: unknown): Verdict {
   // The login itself refused (any 4xx but 429): the desk cannot send anything, whichever entry asked.
   if (error.path !== null && AUTH_PATHS.has(error.path) && status >= 400 && status < 500 && status !== 429) {
     const fault: DeskFault = status === 404 || status === 405 || status === 410 ? 'address' : 'credentials';
-    return { ...base, action: 'retry', reason: m(fault === 'address' ? 'sync.reason.address' : 'sync.reason.credentials'), breaker: false, deskFault: fault, link: 'portal' };
+    return { ...base, action: 'retry', reason: message(fault === 'address' ? 'sync.reason.address' : 'sync.reason.credentials'), breaker: false, deskFault: fault, link: 'portal' };
   }
-  if (error.portalCode === 'state_unavailable') return { ...base, action: 'retry', reason: m('sync.reason.stateUnavailable'), breaker: false, link: 'state' };
-  if (status === 429) return { ...base, action: 'retry', reason: m('sync.reason.rateLimited'), breaker: false, link: 'portal', retryAfterMs: error.retryAfterMs };
-  if (status >= 500) return { ...base, action: 'retry', reason: m('sync.reason.server', { status }), breaker: true, link: 'portal' };
-  if (status === 401 || status === 403) return { ...base, action: 'retry', reason: m('sync.reason.credentials'), breaker: false, deskFault: 'credentials', link: 'portal' };
+  if (error.portalCode === 'state_unavailable') return { ...base, action: 'retry', reason: message('sync.reason.stateUnavailable'), breaker: false, link: 'state' };
+  if (status === 429) return { ...base, action: 'retry', reason: message('sync.reason.rateLimited'), breaker: false, link: 'portal', retryAfterMs: error.retryAfterMs };
+  if (status >= 500) return { ...base, action: 'retry', reason: message('sync.reason.server', { status }), breaker: true, link: 'portal' };
+  if (status === 401 || status === 403) return { ...base, action: 'retry', reason: message('sync.reason.credentials'), breaker: false, deskFault: 'credentials', link: 'portal' };
   const key = (error.portalCode !== null && KNOWN_REFUSALS.get(error.portalCode)) || 'sync.reason.rejected';
-  return { ...base, action: 'needs-action', reason: m(key, { status }), breaker: false, link: 'portal' };
+  return { ...base, action: 'needs-action', reason: message(key, { status }), breaker: false, link: 'portal' };
 }

@@ -1,12 +1,13 @@
 import { hostname } from 'node:os';
+import { systemClock, type Clock } from '../base/clock';
+import { message } from '../base/message';
 import { randomBytes } from 'node:crypto';
-import type { Message } from '../../shared/contract/common';
 import type { DeskHold, PortalLink } from '../../shared/contract/queue';
 import { Scheduler, sleep, type Task } from '../base/scheduler';
 import type { Logger } from '../logging/logger';
 import type { PortalClient } from '../portal/client';
 import { PortalError } from '../portal/errors';
-import type { StoredPayload } from '../queue/payload';
+import type { StoredPayload } from './payload';
 import { guarded, inTransaction, type Db } from '../storage/database';
 import { StoreError } from '../storage/errors';
 import { appendAudit } from '../storage/sql/audit';
@@ -48,7 +49,7 @@ export interface SyncDeps {
   onChange?: () => void;
   /** Runs the engine's timers; the app passes its own, whose error handler logs and reports. */
   scheduler?: Scheduler;
-  now?: () => Date;
+  now?: Clock;
   random?: () => number;
 }
 
@@ -56,7 +57,6 @@ export interface SyncDeps {
 /** Why `runUntilEmpty` stopped with entries left. */
 export type StopReason = 'deadline' | 'desk-fault' | 'outage' | 'lease' | 'storage';
 
-const m = (key: string, params: Message['params'] = {}): Message => ({ key, params });
 const FAULT_WORDS: Record<DeskFault, string> = {
   credentials: 'the portal refuses the desk credentials',
   certificate: "the portal's certificate does not verify",
@@ -205,7 +205,7 @@ export class SyncEngine {
     const now = this.now();
     if (!this.holdLease()) return { work: [], leased: false };
     try {
-      const expired = inTransaction(db, () => expirePids(db, now.toISOString(), m('sync.reason.pidExpired')));
+      const expired = inTransaction(db, () => expirePids(db, now.toISOString(), message('sync.reason.pidExpired')));
       if (expired.length) {
         this.scrubFreedPages();
         this.deps.log.info(`${expired.length} buffered PID block(s) expired; those entries need the patient verified again`);
@@ -526,7 +526,7 @@ export class SyncEngine {
   }
 
   private now(): Date {
-    return this.deps.now?.() ?? new Date();
+    return (this.deps.now ?? systemClock)();
   }
 
   private iso(): string {

@@ -1,4 +1,5 @@
 import { Scheduler, type Task } from '../base/scheduler';
+import { systemClock, type Clock } from '../base/clock';
 import type { Logger } from '../logging/logger';
 import type { PortalClient } from '../portal/client';
 import { PortalError } from '../portal/errors';
@@ -21,7 +22,7 @@ export interface WatchdogDeps {
   onCancelled?: (registrationId: string) => void;
   /** Runs the polling timer; the app passes its own, whose error handler logs and reports. */
   scheduler?: Scheduler;
-  now?: () => Date;
+  now?: Clock;
 }
 
 /**
@@ -85,7 +86,7 @@ export class RegistrationWatchdog {
         }
       }
       if (status === registration.portal_status) continue;
-      const at = (this.deps.now?.() ?? new Date()).toISOString();
+      const at = ((this.deps.now ?? systemClock)()).toISOString();
       const raised = inTransaction(db, () => {
         updatePortalStatus(db, registration.id, status, reason, at);
         if (status === 'cancelled') {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isLoopbackHostname } from '../../base/loopback';
 import { MAX_TIMER_MS, sleep } from '../../base/scheduler';
 import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -20,7 +21,7 @@ const client = new RdClient();
 
 function parseHost(value: string | undefined): string {
   const host = value ?? '127.0.0.1';
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new UsageError('--host must be 127.0.0.1, localhost or ::1: RD services are only ever on this computer');
+  if (!isLoopbackHostname(host)) throw new UsageError('--host must be 127.0.0.1, localhost or ::1: RD services are only ever on this computer');
   return host;
 }
 

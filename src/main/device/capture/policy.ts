@@ -1,4 +1,5 @@
 import type { AttemptRecord, CapturePhase, Finger } from '../../../shared/contract/device';
+import { message } from '../../base/message';
 import type { Message } from '../../../shared/contract/common';
 import { meaningOf } from '../rd/error-codes';
 
@@ -41,7 +42,6 @@ const VERY_LOW = 20;
 /** Fewer minutiae than this: the finger's centre is not on the glass. */
 const FEW_POINTS = 15;
 
-const message = (key: string, params: Message['params'] = {}): Message => ({ key, params });
 
 export function initialState(config: CapturePolicyConfig, finger?: Finger): PolicyState {
   const start = finger ?? config.rotation[0] ?? 'RIGHT_THUMB';

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../../base/clock';
 import type { Message } from '../../../shared/contract/common';
 import type { AttemptRecord, CaptureState, Finger, RdDeviceInfo, RdServiceEntry } from '../../../shared/contract/device';
 import { MitraError } from '../../../shared/errors';
 import type { Logger } from '../../logging/logger';
 import type { RdClient } from '../rd/client';
-import type { PidBlock } from '../rd/pid-block';
+import type { PidBlock } from '../../base/pid-block';
 import type { PidOptions } from '../rd/pid-options';
 import { applyAttempt, chooseFinger, initialState, type CapturePolicyConfig, type PolicyState } from './policy';
 
@@ -40,7 +41,7 @@ export interface SessionDeps {
   holdMs: number;
   /** Persist each attempt (time, finger, errCode, quality, minutiae; never the PID block). */
   recordAttempt?: (sessionId: string, attempt: AttemptRecord) => void;
-  now?: () => Date;
+  now?: Clock;
 }
 
 const MAX_SESSIONS = 4;
@@ -186,6 +187,6 @@ export class CaptureSessions {
   }
 
   private now(): Date {
-    return this.deps.now?.() ?? new Date();
+    return (this.deps.now ?? systemClock)();
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RdStatus } from '../../../shared/contract/device';
-import { escapeAttr } from '../rd/xml';
+import { escapeAttr } from '../../base/xml';
 import type { VendorProfile } from './profiles';
 
 /** The device identity an emulator keeps for its lifetime. */

@@ -6,7 +6,7 @@ import selfsigned from 'selfsigned';
 import type { RdScheme, RdStatus } from '../../../shared/contract/device';
 import { MitraError } from '../../../shared/errors';
 import type { Logger } from '../../logging/logger';
-import { attr, child, parseXml } from '../rd/xml';
+import { attr, child, parseXml } from '../../base/xml';
 import { deviceInfoXml, newDevice, pidDataXml, rdServiceXml, type EmulatedDevice } from './documents';
 import { readRequest, responseHead, writeResponse, type WireRequest } from './http-wire';
 import { DEFAULT_PROFILE, PROFILES, type VendorProfile } from './profiles';

@@ -1,4 +1,5 @@
 import type { RdDeviceInfo, RdServiceEntry } from '../../../shared/contract/device';
+import { systemClock, type Clock } from '../../base/clock';
 import { MitraError } from '../../../shared/errors';
 import { parseDeviceInfo } from './device-info';
 import { parsePidData, PID_LIMIT_BYTES, type CaptureAnswer } from './pid-data';
@@ -10,7 +11,7 @@ export interface RdClientOptions {
   infoTimeoutMs: number;
   /** Added to the capture's own timeout: the service answers only after it gives up waiting. */
   captureGraceMs: number;
-  now?: () => Date;
+  now?: Clock;
 }
 
 export const DEFAULT_CLIENT_OPTIONS: RdClientOptions = { infoTimeoutMs: 5_000, captureGraceMs: 5_000 };
@@ -39,6 +40,6 @@ export class RdClient {
   }
 
   private now(): Date {
-    return this.options.now?.() ?? new Date();
+    return (this.options.now ?? systemClock)();
   }
 }

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import type { DeviceCertificate, RdDeviceInfo } from '../../../shared/contract/device';
-import { attr, child, childrenNamed, parseXml, XmlError, type XmlNode } from './xml';
+import { attr, child, childrenNamed, parseXml, XmlError, type XmlNode } from '../../base/xml';
 
 export const CERT_WARN_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 import type { RdDeviceInfo } from '../../../shared/contract/device';
 import { deviceInfoFromNode } from './device-info';
-import { PidBlock } from './pid-block';
-import { attr, child, parseXml, XmlError } from './xml';
+import { PidBlock } from '../../base/pid-block';
+import { attr, child, parseXml, XmlError } from '../../base/xml';
 
 /** What a CAPTURE answer says, with the PID block kept opaque. */
 export interface CaptureAnswer {

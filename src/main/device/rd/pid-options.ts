@@ -1,5 +1,5 @@
 import type { Finger } from '../../../shared/contract/device';
-import { escapeAttr } from './xml';
+import { escapeAttr } from '../../base/xml';
 
 /** Typed CAPTURE options; `toPidOptionsXml` writes the document the RD service expects. */
 export interface PidOptions {

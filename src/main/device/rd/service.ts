@@ -1,9 +1,12 @@
 import type { RdScheme, RdServiceEntry, RdStatus } from '../../../shared/contract/device';
+import { LOOPBACK_HOSTS } from '../../base/loopback';
 import { isLoopbackUrl } from '../../security/loopback';
-import { attr, childrenNamed, parseXml, XmlError } from './xml';
+import { attr, childrenNamed, parseXml, XmlError } from '../../base/xml';
 
 const STATUSES: readonly RdStatus[] = ['READY', 'NOTREADY', 'USED'];
-const LOOPBACK_PREFIX = /^\/?((?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?)(\/.*)?$/i;
+const LOOPBACK_ALTERNATIVES = LOOPBACK_HOSTS.map((host) => (host.includes(':') ? `[${host}]` : host).replace(/[.[\]]/g, '\\$&')).join('|');
+/** `/127.0.0.1:11100/capture`: a loopback host written where a path belongs. */
+const LOOPBACK_PREFIX = new RegExp(`^/?((?:${LOOPBACK_ALTERNATIVES})(?::\\d+)?)(/.*)?$`, 'i');
 const HOST_LIKE_PREFIX = /^\/?([a-z0-9.-]+\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:\/|$)/i;
 
 /**

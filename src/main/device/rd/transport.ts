@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { MitraError } from '../../../shared/errors';
 import { isLoopbackUrl } from '../../security/loopback';
-import { XML_LIMIT_BYTES } from './xml';
+import { XML_LIMIT_BYTES } from '../../base/xml';
 
 /** Why talking to an RD service failed, before any XML was read. */
 export type RdTransportKind = 'timeout' | 'unreachable' | 'connection-lost' | 'http-status' | 'too-large' | 'not-loopback';

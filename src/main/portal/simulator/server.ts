@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../../base/clock';
 import { sleep } from '../../base/scheduler';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { z } from 'zod';
 import type { Logger } from '../../logging/logger';
-import { attr, child, parseXml } from '../../device/rd/xml';
+import { attr, child, parseXml } from '../../base/xml';
 import { AuthInitRequest, AuthVerifyRequest, RegistrationRequest, SearchQuery, type Registration } from '../schemas';
 import { generateFamilies, prng, registrableMembers, SIM_STATES, type SimFamily, type SimMember } from './data';
 import { NO_FAULTS, parseFaults, type Faults } from './faults';
@@ -18,7 +19,7 @@ export interface SimulatorOptions {
   /** The portal rejects PID blocks older than this (UIDAI error 561; threshold not published). */
   pidMaxAgeMs?: number;
   log?: Logger;
-  now?: () => Date;
+  now?: Clock;
 }
 
 /** One registration as the simulator recorded it: the proof of exactly-once delivery. */
@@ -77,7 +78,7 @@ const apiError = (res: ServerResponse, status: number, code: string, message: st
  */
 export async function startPortalSimulator(options: SimulatorOptions): Promise<PortalSimulator> {
   const seed = options.seed ?? 1;
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? systemClock;
   const lifetimeMs = options.lifetimeMs ?? 4 * 3_600_000;
   const pidMaxAgeMs = options.pidMaxAgeMs ?? 60 * 60_000;
   const log = options.log;

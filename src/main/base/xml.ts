@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { MitraError } from '../../../shared/errors';
+import { MitraError } from '../../shared/errors';
 
 /** A parsed element: lower-cased names so vendor casing (dpId/dpID) never matters. */
 export interface XmlNode {

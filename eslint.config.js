@@ -13,6 +13,41 @@ import tseslint from 'typescript-eslint';
 const electron = { name: 'electron', message: 'Only src/main/electron/* and src/preload may import electron.', allowTypeImports: true };
 const restrict = (patterns, paths = [electron]) => ['error', { paths, patterns }];
 
+/**
+ * Layers inside src/main, lowest first (in the spirit of VS Code's code-layering rule). A folder
+ * may import its own layer's folder and any lower layer, never a higher one or a peer: base is
+ * what everything may use; electron and cli are the shells on top.
+ */
+export const MAIN_LAYERS = [
+  ['base'],
+  ['logging', 'security', 'config'],
+  ['storage', 'contract'],
+  ['health'],
+  ['device', 'portal'],
+  ['sync'],
+  ['queue'],
+  ['webhost'],
+  ['app'],
+  ['electron', 'cli'],
+];
+
+/** The import rule for one folder of src/main: Electron and the renderer as everywhere, plus its layer's limits. */
+function mainFolderRule(folder) {
+  const level = MAIN_LAYERS.findIndex((layer) => layer.includes(folder));
+  const forbidden = MAIN_LAYERS.flatMap((layer, i) => (i > level ? layer : i === level ? layer.filter((peer) => peer !== folder) : []));
+  const patterns = ['electron/*', '**/renderer/**'].map((group) => ({ group: [group], message: 'Only src/main/electron/* and src/preload may import electron; main never imports the renderer.' }));
+  if (forbidden.length)
+    patterns.push({
+      // Relative imports climbing out of this folder into a higher layer or a peer (src/main/<folder>/...).
+      regex: `^(?:\\.\\./)+(?:main/)?(?:${forbidden.join('|')})(?:/|$)`,
+      message: `src/main/${folder} is in layer ${level} of ${MAIN_LAYERS.map((l) => l.join('+')).join(' < ')}: it may not import ${forbidden.join(', ')}.`,
+    });
+  return {
+    files: [`src/main/${folder}/**`],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: folder === 'electron' ? [] : [electron], patterns }] },
+  };
+}
+
 export default defineConfig(
   { ignores: ['out/', 'dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'coverage/'] },
   js.configs.recommended,
@@ -37,8 +72,9 @@ export default defineConfig(
       ],
     },
   },
+  ...MAIN_LAYERS.flat().map(mainFolderRule),
   {
-    files: ['src/main/electron/**', 'src/preload/**'],
+    files: ['src/preload/**'],
     rules: { '@typescript-eslint/no-restricted-imports': restrict(['**/renderer/**'], []) },
   },
   {

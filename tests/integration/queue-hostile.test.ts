@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueueEntry, QueueSummary } from '../../src/shared/contract/queue';
 import { PortalError } from '../../src/main/portal/errors';
-import { getRegistration } from '../../src/main/storage/sql/queue';
+import { getRegistration } from '../../src/main/storage/sql/registrations';
 import { deskAgainst, type Desk } from '../support/desk';
 import { startHostilePortal, type HostilePortal } from '../support/hostile-portal';
 
@@ -37,9 +37,9 @@ describe('portal times and codes within the contract', () => {
     await desk.engine.runOnce();
     const stored = getRegistration(desk.db, id)!;
     expect(stored.state).toBe('registered');
-    expect(stored.expires_at).toMatch(/Z$/);
+    expect(stored.expiresAt).toMatch(/Z$/);
     const portalSide = [...portal.registrations.values()][0]!;
-    expect(Date.parse(stored.expires_at!)).toBe(portalSide.expiresAt);
+    expect(Date.parse(stored.expiresAt!)).toBe(portalSide.expiresAt);
     expectReadsWork(desk);
     expect(desk.queue.summary().watched.map((w) => w.expiresAt)).toEqual([new Date(portalSide.expiresAt!).toISOString()]);
   });
@@ -78,8 +78,8 @@ describe('portal times and codes within the contract', () => {
     const card = desk.add('PMJAY-0004', { kind: 'card' });
     const inpatient = desk.add('PMJAY-0005');
     await desk.engine.runOnce();
-    expect(getRegistration(desk.db, card)?.expires_at).toBeNull();
-    expect(getRegistration(desk.db, inpatient)?.expires_at).not.toBeNull(); // the field report's lifetime still applies
+    expect(getRegistration(desk.db, card)?.expiresAt).toBeNull();
+    expect(getRegistration(desk.db, inpatient)?.expiresAt).not.toBeNull(); // the field report's lifetime still applies
     expect(desk.queue.summary().watched.map((w) => w.id)).toEqual([inpatient]);
   });
 });
@@ -356,7 +356,7 @@ describe('found by the hostile review', () => {
     desk = deskAgainst(portal.url);
     const id = desk.add('PMJAY-0105');
     await desk.engine.runOnce();
-    expect(getRegistration(desk.db, id)).toMatchObject({ state: 'registered', expires_at: '2026-11-25T14:00:00.500Z' });
+    expect(getRegistration(desk.db, id)).toMatchObject({ state: 'registered', expiresAt: '2026-11-25T14:00:00.500Z' });
   });
 
   it('an answer with a 60 kB header is a bad answer from the portal, not a network failure', async () => {

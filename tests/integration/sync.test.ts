@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { claimDue, getRegistration } from '../../src/main/storage/sql/queue';
+import { claimDue } from '../../src/main/storage/sql/outbox';
+import { getRegistration } from '../../src/main/storage/sql/registrations';
 import { inTransaction } from '../../src/main/storage/database';
 import { SyncEngine } from '../../src/main/sync/engine';
 import { silentLogger } from '../../src/main/logging/logger';
@@ -23,8 +24,8 @@ function expectExactlyOnce(harness: Harness, ids: string[]) {
     const local = getRegistration(harness.db, id)!;
     expect(local.state).toBe('registered');
     const accepted = state.accepted.find((a) => a.clientReference === id)!;
-    expect(local.portal_ref).toBe(accepted.registrationId);
-    expect(local.portal_number).toBe(accepted.registrationNumber);
+    expect(local.portalRef).toBe(accepted.registrationId);
+    expect(local.portalNumber).toBe(accepted.registrationNumber);
   }
 }
 
@@ -273,7 +274,7 @@ describe('sync engine: guards found in review', () => {
     await h.client.createRegistration({ ...JSON.parse(claimed!.payload).request, clientReference: id }, claimed!.outboxId);
     await sleep(250);
     await h.engine.runUntilEmpty(Date.now() + 5_000);
-    expect(getRegistration(h.db, id)).toMatchObject({ state: 'cancelled-by-portal', portal_status: 'cancelled' });
+    expect(getRegistration(h.db, id)).toMatchObject({ state: 'cancelled-by-portal', portalStatus: 'cancelled' });
     expect(h.queue.summary().cancelled.map((c) => c.id)).toEqual([id]);
   });
 
@@ -281,7 +282,7 @@ describe('sync engine: guards found in review', () => {
     h = await harness();
     const id = h.add(h.members[0]!);
     const outbox = h.queue.outbox(id)!;
-    const { markRetry, markRegistered } = await import('../../src/main/storage/sql/queue');
+    const { markRetry, markRegistered } = await import('../../src/main/storage/sql/outbox');
     const at = new Date().toISOString();
     // Not claimed (still queued): a sender's transitions change nothing.
     expect(markRetry(h.db, outbox.id, at, { key: 'x', params: {} }, at)).toBe(false);

@@ -3,7 +3,7 @@ import { RdClient } from '../../src/main/device/rd/client';
 import { discover } from '../../src/main/device/rd/discovery';
 import { startRdEmulator } from '../../src/main/device/emulator/server';
 import type { PidBlock } from '../../src/main/base/pid-block';
-import { getRegistration } from '../../src/main/storage/sql/queue';
+import { getRegistration } from '../../src/main/storage/sql/registrations';
 import { auditFor } from '../../src/main/storage/sql/audit';
 import { harness, type Harness } from '../support/queue-harness';
 
@@ -38,7 +38,7 @@ describe('registration watchdog', () => {
 
     await sleep(450);
     expect(await h.watchdog.pollOnce()).toBe(1);
-    expect(getRegistration(h.db, id)).toMatchObject({ state: 'cancelled-by-portal', portal_status: 'cancelled' });
+    expect(getRegistration(h.db, id)).toMatchObject({ state: 'cancelled-by-portal', portalStatus: 'cancelled' });
     expect(h.queue.summary().cancelled).toEqual([{ id, patientName: h.members[0]!.name, portalRef: registered.portalRef, cancelledReason: expect.stringMatching(/no pre-authorisation/) }]);
 
     const again = h.queue.resubmit(id);
@@ -59,9 +59,9 @@ describe('registration watchdog', () => {
     h = await harness({ lifetimeMs: 300 });
     const id = h.add(h.members[1]!);
     await h.engine.runUntilEmpty(Date.now() + 5_000);
-    h.sim.setStatus(getRegistration(h.db, id)!.portal_ref!, 'preauth-raised');
+    h.sim.setStatus(getRegistration(h.db, id)!.portalRef!, 'preauth-raised');
     await h.watchdog.pollOnce();
-    expect(getRegistration(h.db, id)).toMatchObject({ state: 'registered', portal_status: 'preauth-raised' });
+    expect(getRegistration(h.db, id)).toMatchObject({ state: 'registered', portalStatus: 'preauth-raised' });
     await sleep(350);
     expect(await h.watchdog.pollOnce()).toBe(0);
     expect(h.queue.list(undefined)[0]!.expiresAt).toBeNull(); // no countdown any more

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { inTransaction, type Db } from '../storage/database';
 import { StoreError } from '../storage/errors';
-import { touchStoreCheck } from '../storage/sql/backup-content';
+import { touchStoreCheck } from '../storage/sql/maintenance';
 import type { HealthMonitor } from './monitor';
 
 /**

@@ -6,7 +6,8 @@ import { PatientInput, RegistrationInput, RegistrationKind, VerificationMethod }
 import { MitraError } from '../../shared/errors';
 import { translate } from '../../shared/i18n';
 import { inTransaction, type Db } from '../storage/database';
-import { importOfFile, registrationsWithFingerprint } from '../storage/sql/queue';
+import { importOfFile } from '../storage/sql/imports';
+import { registrationsWithFingerprint } from '../storage/sql/registrations';
 import { registrationFingerprint } from './fingerprint';
 import type { ParsedRegistration, QueueService } from './service';
 

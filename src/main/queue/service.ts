@@ -10,7 +10,9 @@ import { sealPid } from '../storage/pid-vault';
 import { loadOrCreateKey } from '../storage/secrets';
 import { appendAudit } from '../storage/sql/audit';
 import { upsertPatient } from '../storage/sql/patients';
-import { getRegistration, insertImportBatch, insertOutbox, insertRegistration, outboxFor, requeueNow, setState, snapshotOf } from '../storage/sql/queue';
+import { getRegistration, insertRegistration, setState } from '../storage/sql/registrations';
+import { insertImportBatch } from '../storage/sql/imports';
+import { insertOutbox, outboxFor, requeueNow } from '../storage/sql/outbox';
 import { registrationFingerprint } from './fingerprint';
 import { buildPayload, type StoredPayload } from '../sync/payload';
 import { entryById, listEntries, summarise } from './view';
@@ -149,19 +151,19 @@ export class QueueService {
         db,
         {
           id: newId,
-          patientId: old.patient_id,
-          patient: snapshotOf(old),
+          patientId: old.patientId,
+          patient: old.patient,
           kind: old.kind,
-          hospitalCode: old.hospital_code,
-          hospitalState: old.hospital_state,
-          admittedAt: old.admitted_at,
+          hospitalCode: old.hospitalCode,
+          hospitalState: old.hospitalState,
+          admittedAt: old.admittedAt,
           payload: { ...payload, buffered: null },
-          fingerprint: old.fingerprint ?? registrationFingerprint({ kind: old.kind, beneficiaryId: payload.request.beneficiaryId, state: payload.request.state, admittedAt: old.admitted_at }),
+          fingerprint: old.fingerprint ?? registrationFingerprint({ kind: old.kind, beneficiaryId: payload.request.beneficiaryId, state: payload.request.state, admittedAt: old.admittedAt }),
           resubmittedFrom: id,
         },
         at,
       );
-      insertOutbox(db, { id: randomUUID(), registrationId: newId, patientId: old.patient_id, kind: old.kind }, at);
+      insertOutbox(db, { id: randomUUID(), registrationId: newId, patientId: old.patientId, kind: old.kind }, at);
       if (!setState(db, id, 'resubmitted', at, { from: ['cancelled-by-portal'] })) throw new MitraError('queue_not_resubmittable', 'entry changed meanwhile', { messageKey: 'queue.error.notResubmittable' });
       appendAudit(db, { actor, action: 'resubmitted', subject: id, detail: { as: newId } }, at);
       appendAudit(db, { actor, action: 'created', subject: newId, detail: { resubmissionOf: id } }, at);

@@ -9,7 +9,7 @@ import type { Logger } from '../logging/logger';
 import { PortalClient } from '../portal/client';
 import { startPortalSimulator, type PortalSimulator } from '../portal/simulator/server';
 import type { Db } from '../storage/database';
-import { heldPidCount } from '../storage/sql/queue';
+import { heldPidCount } from '../storage/sql/outbox';
 import { StoreError } from '../storage/errors';
 import { loadOrCreateKey } from '../storage/secrets';
 import { SyncEngine } from '../sync/engine';

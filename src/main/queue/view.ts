@@ -2,7 +2,9 @@ import { Message } from '../../shared/contract/common';
 import { RegistrationState, type DeskHold, type QueueEntry, type QueueSummary } from '../../shared/contract/queue';
 import type { Db } from '../storage/database';
 import { auditFor } from '../storage/sql/audit';
-import { attemptsFor, cancelledByPortal, countsByState, entryRow, lastDeliveryAt, listRegistrations, oldestPendingAt, watchedSummary, type ListedRow } from '../storage/sql/queue';
+import { attemptsFor } from '../storage/sql/attempts';
+import { cancelledByPortal, countsByState, listedRegistration, lastDeliveryAt, listRegistrations, watchedSummary, type ListedRegistration } from '../storage/sql/registrations';
+import { oldestPendingAt } from '../storage/sql/outbox';
 
 /*
  * Rows become contract shapes here, and nothing a row holds can break a read: a time in any
@@ -35,28 +37,28 @@ function messageOrNull(text: string | null): Message | null {
 }
 
 /** One registration as the queue screen shows it, with its history (send attempts and audited actions). */
-export function toEntry(db: Db, row: ListedRow): QueueEntry {
+export function toEntry(db: Db, row: ListedRegistration): QueueEntry {
   const attempts = attemptsFor(db, row.id).map((a) => ({ at: utcOrNull(a.at) ?? EPOCH, event: `attempt-${a.outcome}`, message: messageOrNull(a.message) }));
   const actions = auditFor(db, row.id).map((a) => ({ at: utcOrNull(a.at) ?? EPOCH, event: a.action, message: null }));
-  const active = row.state === 'registered' && (row.portal_status ?? 'active') === 'active';
+  const active = row.state === 'registered' && (row.portalStatus ?? 'active') === 'active';
   return {
     id: row.id,
     kind: row.kind,
     state: row.state,
-    patientName: row.patient_name,
-    beneficiaryId: row.beneficiary_id,
-    aadhaarLast4: row.aadhaar_last4,
-    createdAt: utcOrNull(row.created_at) ?? EPOCH,
-    updatedAt: utcOrNull(row.updated_at) ?? EPOCH,
+    patientName: row.patient.name,
+    beneficiaryId: row.beneficiaryId,
+    aadhaarLast4: row.aadhaarLast4,
+    createdAt: utcOrNull(row.createdAt) ?? EPOCH,
+    updatedAt: utcOrNull(row.updatedAt) ?? EPOCH,
     attempts: row.attempts ?? 0,
-    nextAttemptAt: row.state === 'queued' ? utcOrNull(row.next_attempt_at) : null,
-    lastError: row.state === 'queued' || row.state === 'needs-action' || row.state === 'sending' ? messageOrNull(row.last_error) : null,
-    portalRef: row.portal_number,
-    portalStatus: row.portal_status,
-    expiresAt: active ? utcOrNull(row.expires_at) : null,
-    cancelledReason: row.cancelled_reason,
-    resubmittedFrom: row.resubmitted_from,
-    resubmittedAs: row.resubmitted_as,
+    nextAttemptAt: row.state === 'queued' ? utcOrNull(row.nextAttemptAt) : null,
+    lastError: row.state === 'queued' || row.state === 'needs-action' || row.state === 'sending' ? messageOrNull(row.lastError) : null,
+    portalRef: row.portalNumber,
+    portalStatus: row.portalStatus,
+    expiresAt: active ? utcOrNull(row.expiresAt) : null,
+    cancelledReason: row.cancelledReason,
+    resubmittedFrom: row.resubmittedFrom,
+    resubmittedAs: row.resubmittedAs,
     history: [...attempts, ...actions].sort((a, b) => a.at.localeCompare(b.at)),
   };
 }
@@ -66,7 +68,7 @@ export function listEntries(db: Db, state: QueueEntry['state'] | undefined, limi
 }
 
 export function entryById(db: Db, id: string): QueueEntry | undefined {
-  const row = entryRow(db, id);
+  const row = listedRegistration(db, id);
   return row ? toEntry(db, row) : undefined;
 }
 

@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 import type { Logger } from '../logging/logger';
 import type { Db } from './database';
 import { toStoreError } from './errors';
-import { CLEAR_PID } from './sql/queue';
-import { backupContent, type BackupContent } from './sql/backup-content';
+import { CLEAR_PID } from './sql/outbox';
+import { backupContent, type BackupContent } from './sql/maintenance';
 
 /** A backup on disk, with what it holds. */
 export interface BackupInfo extends BackupContent {

@@ -170,7 +170,9 @@ export const MIGRATIONS: readonly Migration[] = [
 
 /** Times the portal sent with an offset were once stored as received: store them in UTC, as every reader expects. */
 function normalisePortalTimes(db: Database): void {
-  const rows = db.prepare(`SELECT id, registered_at, expires_at FROM registrations WHERE expires_at IS NOT NULL OR registered_at IS NOT NULL`).all() as { id: string; registered_at: string | null; expires_at: string | null }[];
+  const rows = db
+    .prepare<[], { id: string; registered_at: string | null; expires_at: string | null }>(`SELECT id, registered_at, expires_at FROM registrations WHERE expires_at IS NOT NULL OR registered_at IS NOT NULL`)
+    .all();
   const update = db.prepare('UPDATE registrations SET registered_at = ?, expires_at = ? WHERE id = ?');
   for (const row of rows) {
     const registered = toUtcOrNull(row.registered_at);
@@ -188,7 +190,7 @@ function toUtcOrNull(value: string | null): string | null {
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
 
 export function migrate(db: Database, file: string): { from: number; to: number } {
-  const from = db.pragma('user_version', { simple: true }) as number;
+  const from = Number(db.pragma('user_version', { simple: true }));
   if (from > LATEST_VERSION) {
     throw new StoreError('too-new', `database ${file} was written by a newer Mitra Desk (schema ${from}, this one knows ${LATEST_VERSION})`, { file, version: from });
   }

@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger';
 import { backupOnStart, bestBackup, latestBackup } from './backups';
 import { openDatabase, type Db } from './database';
 import { StoreError } from './errors';
-import { backupContent } from './sql/backup-content';
+import { backupContent } from './sql/maintenance';
 
 export interface StorePaths {
   dataDir: string;

@@ -5,7 +5,8 @@ import type { StoredPayload } from './payload';
 import { inTransaction, type Db } from '../storage/database';
 import { openPid } from '../storage/pid-vault';
 import { appendAudit } from '../storage/sql/audit';
-import { clearBufferedPid, savePayload, type DueEntry } from '../storage/sql/queue';
+import { clearBufferedPid, type DueEntry } from '../storage/sql/outbox';
+import { savePayload } from '../storage/sql/registrations';
 
 export interface BufferedAuthDeps {
   db: Db;

@@ -11,12 +11,15 @@ import type { StoredPayload } from './payload';
 import { guarded, inTransaction, type Db } from '../storage/database';
 import { StoreError } from '../storage/errors';
 import { appendAudit } from '../storage/sql/audit';
-import { claimDue, expirePids, makeWaitingDue, markNeedsAction, markRegistered, markRetry, nextDueAt, pendingCount, recordAttempt, setState, type DueEntry } from '../storage/sql/queue';
+import { claimDue, expirePids, makeWaitingDue, markNeedsAction, markRegistered, markRetry, nextDueAt, pendingCount, type DueEntry } from '../storage/sql/outbox';
+import { recordAttempt } from '../storage/sql/attempts';
+import { setState } from '../storage/sql/registrations';
 import { fullJitter } from './backoff';
 import { CircuitBreaker } from './breaker';
 import { verifyBuffered } from './buffered-auth';
 import { classify, type DeskFault } from './classify';
-import { acquireLease, releaseLease } from './lease';
+import { acquireLease, releaseLease } from '../storage/sql/lease';
+import { truncateWal } from '../storage/sql/maintenance';
 import { LinkReports, type ReportLink } from './link-reports';
 
 export interface SyncSettings {
@@ -404,13 +407,10 @@ export class SyncEngine {
     this.changed();
   }
 
-  /**
-   * A PID block was just deleted: with secure_delete its old pages are zeroed in the database file,
-   * and this truncates the WAL so no copy stays in the log either.
-   */
+  /** A PID block was just deleted: leave no copy of it in free pages or the WAL. */
   private scrubFreedPages(): void {
     try {
-      this.deps.db.pragma('wal_checkpoint(TRUNCATE)');
+      truncateWal(this.deps.db);
     } catch (error) {
       this.deps.log.warn('could not checkpoint the WAL after deleting a PID block', error instanceof Error ? error.message : error);
     }

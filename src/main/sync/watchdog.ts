@@ -5,7 +5,7 @@ import type { PortalClient } from '../portal/client';
 import { PortalError } from '../portal/errors';
 import { guarded, inTransaction, type Db } from '../storage/database';
 import { appendAudit } from '../storage/sql/audit';
-import { setState, updatePortalStatus, watched } from '../storage/sql/queue';
+import { setState, updatePortalStatus, watched } from '../storage/sql/registrations';
 
 export interface WatchdogDeps {
   db: Db;
@@ -66,7 +66,7 @@ export class RegistrationWatchdog {
       let status: string;
       let reason: string | null;
       try {
-        const answer = await client.getRegistration(registration.portal_ref!);
+        const answer = await client.getRegistration(registration.portalRef!);
         status = answer.status;
         reason = answer.cancelledReason ?? null;
       } catch (error) {
@@ -85,14 +85,14 @@ export class RegistrationWatchdog {
           continue;
         }
       }
-      if (status === registration.portal_status) continue;
+      if (status === registration.portalStatus) continue;
       const at = ((this.deps.now ?? systemClock)()).toISOString();
       const raised = inTransaction(db, () => {
         updatePortalStatus(db, registration.id, status, reason, at);
         if (status === 'cancelled') {
           // Only a registration still registered here: never one already re-submitted or resolved.
           if (!setState(db, registration.id, 'cancelled-by-portal', at, { from: ['registered'] })) return false;
-          appendAudit(db, { actor: 'watchdog', action: 'cancelled-by-portal', subject: registration.id, detail: { number: registration.portal_number, reason } }, at);
+          appendAudit(db, { actor: 'watchdog', action: 'cancelled-by-portal', subject: registration.id, detail: { number: registration.portalNumber, reason } }, at);
           return true;
         }
         appendAudit(db, { actor: 'watchdog', action: 'portal-status', subject: registration.id, detail: { status } }, at);
@@ -100,7 +100,7 @@ export class RegistrationWatchdog {
       });
       if (raised) {
         cancelled++;
-        log.warn(`portal cancelled registration ${registration.portal_number} (${registration.id.slice(0, 8)})`);
+        log.warn(`portal cancelled registration ${registration.portalNumber} (${registration.id.slice(0, 8)})`);
         this.deps.onCancelled?.(registration.id);
       }
       this.deps.onChange?.();

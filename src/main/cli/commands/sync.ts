@@ -4,7 +4,7 @@ import { PortalUrl } from '../../config/settings';
 import { PortalClient } from '../../portal/client';
 import { portalSetup } from '../../queue/start';
 import { loadOrCreateKey } from '../../storage/secrets';
-import { needsActionSince } from '../../storage/sql/queue';
+import { needsActionSince } from '../../storage/sql/registrations';
 import { guarded } from '../../storage/database';
 import { SyncEngine, type StopReason } from '../../sync/engine';
 import { RegistrationWatchdog } from '../../sync/watchdog';

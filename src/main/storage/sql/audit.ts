@@ -12,7 +12,8 @@ export function appendAudit(db: Db, entry: AuditEntry, at: string): void {
   db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)').run(at, entry.actor, entry.action, entry.subject ?? null, entry.detail ? JSON.stringify(entry.detail) : null);
 }
 
-export interface AuditRow {
+/** An audit entry as read back (its detail is JSON, as written). */
+export interface AuditRecord {
   id: number;
   at: string;
   actor: string;
@@ -21,6 +22,6 @@ export interface AuditRow {
   detail: string | null;
 }
 
-export function auditFor(db: Db, subject: string): AuditRow[] {
-  return db.prepare('SELECT * FROM audit_log WHERE subject = ? ORDER BY id').all(subject) as AuditRow[];
+export function auditFor(db: Db, subject: string): AuditRecord[] {
+  return db.prepare<[string], AuditRecord>('SELECT id, at, actor, action, subject, detail FROM audit_log WHERE subject = ? ORDER BY id').all(subject);
 }

@@ -31,9 +31,9 @@ interface PatientRow {
  * Registrations keep their own copy of the details, so refreshing never rewrites an earlier one.
  */
 export function upsertPatient(db: Db, patient: PatientRecord, aadhaarLast4: string | null, at: string): { id: string; changed: PatientChanges } {
-  const existing = db.prepare('SELECT id, name, gender, year_of_birth, mobile, district, family_id FROM patients WHERE beneficiary_id = ? AND state = ?').get(patient.beneficiaryId, patient.state) as
-    | PatientRow
-    | undefined;
+  const existing = db
+    .prepare<[string, string], PatientRow>('SELECT id, name, gender, year_of_birth, mobile, district, family_id FROM patients WHERE beneficiary_id = ? AND state = ?')
+    .get(patient.beneficiaryId, patient.state);
   const values = [patient.name, patient.gender ?? null, patient.yearOfBirth ?? null, patient.mobile ?? null, patient.district ?? null, patient.familyId ?? null] as const;
   if (existing) {
     const before = [existing.name, existing.gender, existing.year_of_birth, existing.mobile, existing.district, existing.family_id];

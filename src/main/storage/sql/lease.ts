@@ -1,4 +1,4 @@
-import type { Db } from '../storage/database';
+import type { Db } from '../database';
 
 /**
  * Only one sync engine may send from a data directory at a time (the app, or `mitra-desk sync`).
@@ -7,8 +7,8 @@ import type { Db } from '../storage/database';
  */
 export function acquireLease(db: Db, holder: string, ttlMs: number, now: Date): boolean {
   return db.transaction(() => {
-    const row = db.prepare('SELECT holder, pid, expires_at FROM sync_lease WHERE id = 1').get() as { holder: string; pid: number; expires_at: string } | undefined;
-    const free = !row || row.holder === holder || row.expires_at <= now.toISOString() || !processAlive(row.pid);
+    const row = db.prepare<[], { holder: string; pid: number; expiresAt: string }>('SELECT holder, pid, expires_at AS expiresAt FROM sync_lease WHERE id = 1').get();
+    const free = !row || row.holder === holder || row.expiresAt <= now.toISOString() || !processAlive(row.pid);
     if (!free) return false;
     db.prepare(
       `INSERT INTO sync_lease (id, holder, pid, expires_at) VALUES (1, ?, ?, ?)

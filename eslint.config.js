@@ -82,6 +82,12 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-restricted-imports': restrict(['electron/*', 'node:*', '**/main/**', '**/renderer/**', '**/preload/**']) },
   },
   {
+    // Component tests render the renderer's own modules in a DOM.
+    files: ['tests/renderer/**'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: { '@typescript-eslint/no-restricted-imports': restrict(['electron/*', '**/main/**', '**/preload/**']) },
+  },
+  {
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

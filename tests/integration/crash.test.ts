@@ -45,18 +45,36 @@ async function capturePids(n: number): Promise<PidBlock[]> {
   }
 }
 
-/** One `mitra-desk sync --until-empty` process, killed with SIGKILL after `killAfterMs` unless it finishes first. */
-function syncRun(dataDir: string, killAfterMs: number | null): Promise<{ code: number | null; killed: boolean; stderr: string }> {
+/** Registration requests the simulator has received so far (delivered, failed or replayed). */
+const posts = () => sim.state().requests['POST /registrations'] ?? 0;
+
+/**
+ * One `mitra-desk sync --until-empty` process, killed with SIGKILL once the portal has received
+ * `killAfterPosts` more registration requests from it (mid-delivery, whatever the machine's speed),
+ * unless it finishes first. Null: let it finish.
+ */
+function syncRun(dataDir: string, killAfterPosts: number | null): Promise<{ code: number | null; killed: boolean; stderr: string }> {
   return new Promise((resolve) => {
+    const start = posts();
     const child = spawn(process.execPath, [cliBin, 'sync', '--until-empty', '--portal', sim.url, '--data-dir', dataDir], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     let killed = false;
-    const timer = killAfterMs === null ? undefined : setTimeout(() => {
-      killed = child.kill('SIGKILL');
-    }, killAfterMs);
+    let exited = false;
+    // Watch the portal's own ledger: the kill lands while this run is delivering, not at a guessed time.
+    const watch = async () => {
+      while (!exited && killAfterPosts !== null) {
+        if (posts() - start >= killAfterPosts) {
+          killed = child.kill('SIGKILL');
+          return;
+        }
+        await new Promise((r) => setImmediate(r));
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    };
+    void watch();
     child.once('exit', (code) => {
-      clearTimeout(timer);
+      exited = true;
       resolve({ code, killed: killed && code === null, stderr });
     });
   });
@@ -92,11 +110,11 @@ describe('crash safety', () => {
     let lastError = '';
     let killedMidWork = 0;
     const delivered = () => sim.state().accepted.filter((a) => ids.includes(a.clientReference)).length;
-    while (!finished && runs < 60) {
+    while (!finished && runs < 30) {
       runs++;
       const before = delivered();
-      // Node takes about 0.3 s to start here; the whole backlog about 1.5 s more. Kill early in each run, so it takes many.
-      const { code, killed, stderr } = await syncRun(dataDir, 300 + Math.floor(random() * 400));
+      // Kill after 2-7 more registration requests: early in each run, so it takes many runs, each killed mid-delivery.
+      const { code, killed, stderr } = await syncRun(dataDir, 2 + Math.floor(random() * 6));
       if (killed) kills++;
       if (killed && delivered() > before && delivered() < REGISTRATIONS) killedMidWork++;
       if (stderr) lastError = stderr;

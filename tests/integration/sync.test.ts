@@ -13,7 +13,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Every local registration is registered, and the simulator accepted each exactly once under its own key. */
 function expectExactlyOnce(harness: Harness, ids: string[]) {
@@ -42,8 +41,10 @@ describe('sync engine against the portal simulator', () => {
   });
 
   it('outage then recovery: the breaker stops traffic, then the backlog drains at once, exactly once', async () => {
-    h = await harness({ faults: '5xx-burst=1000' }, { maxDelayMs: 60_000, baseDelayMs: 30_000 });
+    let clock = Date.now();
+    h = await harness({ faults: '5xx-burst=1000' }, { maxDelayMs: 60_000, baseDelayMs: 30_000 }, {}, () => new Date(clock));
     const ids = h.members.slice(0, 8).map((m) => h!.add(m));
+    clock = Date.now();
     // Three failures in a row open the circuit; after that nothing is sent, only /health probed.
     for (let i = 0; i < 10 && h.engine.breaker.state === 'closed'; i++) {
       await h.engine.runOnce();
@@ -53,18 +54,19 @@ describe('sync engine against the portal simulator', () => {
     expect(h.engine.portalLink).toBe('offline');
     expect(h.links.get('portal')).toMatchObject({ status: 'down', messageKey: 'health.message.portalDown' });
     const postsAtOpen = h.sim.state().requests['POST /registrations'] ?? 0;
-    const deadline = Date.now() + 600;
-    while (Date.now() < deadline) {
+    // 600 ms of the engine's time, a pass every 40 ms: only health probes (100, 200, 400 ms apart) go out.
+    for (let t = 0; t < 600; t += 40) {
+      clock += 40;
       await h.engine.runOnce();
-      await sleep(40);
     }
     expect(h.sim.state().requests['POST /registrations'] ?? 0).toBe(postsAtOpen);
-    expect(h.sim.state().requests['GET /health'] ?? 0).toBeGreaterThanOrEqual(1);
-    // Every entry's own backoff is 0-30 s from now; recovery must not wait for it.
+    expect(h.sim.state().requests['GET /health'] ?? 0).toBeGreaterThanOrEqual(2);
+    // Every entry's own backoff is 0-30 s from now; recovery must not wait for it: the next probe
+    // closes the circuit and the whole backlog is due in that same moment of the engine's time.
     h.sim.setFaults('none');
-    const recovered = Date.now();
-    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toEqual({ left: 0, stoppedBy: null });
-    expect(Date.now() - recovered).toBeLessThan(3_000);
+    clock += FAST_SYNC.maxProbeMs;
+    for (let pass = 0; pass < 8 && h.engine.pending() > 0; pass++) await h.engine.runOnce();
+    expect(h.engine.pending()).toBe(0);
     expect(h.engine.breaker.state).toBe('closed');
     expectExactlyOnce(h, ids);
   });
@@ -160,10 +162,11 @@ describe('sync engine against the portal simulator', () => {
   });
 
   it('an expired token is renewed once and the entry still goes through', async () => {
-    h = await harness({ faults: 'token-ttl=1' });
+    let portalClock = Date.now();
+    h = await harness({ faults: 'token-ttl=1', now: () => new Date(portalClock) });
     const first = h.add(h.members[3]!);
     expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toEqual({ left: 0, stoppedBy: null });
-    await sleep(1_100);
+    portalClock += 1_100; // the portal's clock: the token it issued has expired
     const second = h.add(h.members[4]!);
     expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toEqual({ left: 0, stoppedBy: null });
     expectExactlyOnce(h, [first, second]);
@@ -253,13 +256,20 @@ describe('sync engine against the portal simulator', () => {
 
 describe('sync engine: guards found in review', () => {
   it('keeps its lease through a delivery longer than the lease, so a second engine never sends the same entry', async () => {
-    h = await harness({ faults: 'slow=900' }, { leaseTtlMs: 300 }, { timeoutMs: 5_000 });
+    h = await harness({ faults: 'timeout' }, { leaseTtlMs: 300 }, { timeoutMs: 60_000 });
     const id = h.add(h.members[0]!);
     const second = new SyncEngine({ db: h.db, client: h.client, pidKey: loadOrCreateKey(h.dataDir, 'pid-vault'), settings: { ...FAST_SYNC, leaseTtlMs: 300 }, hospitalState: 'BR', log: silentLogger });
     const first = h.engine.runOnce();
-    await sleep(600); // twice the lease's lifetime, with the first delivery still on the wire
+    // Wait for the event that matters, not for time: the lease row renewed twice past its first expiry, the delivery still on the wire.
+    const expiry = () => (h!.db.prepare('SELECT expires_at AS at FROM sync_lease').get() as { at: string } | undefined)?.at ?? '';
+    const firstExpiry = expiry();
+    while (expiry() <= new Date(Date.parse(firstExpiry) + 200).toISOString()) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await second.runOnce()).toEqual({ started: 0, leased: false });
+    // End the hung call; the portal answers again, and the entry goes once.
+    h.sim.setFaults('none');
+    h.client.abortAll();
     await first;
+    expect(await h.engine.runUntilEmpty(Date.now() + 5_000)).toEqual({ left: 0, stoppedBy: null });
     expect(h.sim.state().accepted.find((a) => a.clientReference === id)?.deliveries).toBe(1);
     await h.engine.stop();
     expect((await second.runOnce()).leased).toBe(true); // released on stop
@@ -267,12 +277,13 @@ describe('sync engine: guards found in review', () => {
   });
 
   it('a resend that finds the registration already cancelled by the portal raises it at once', async () => {
-    h = await harness({ lifetimeMs: 200 });
+    let portalClock = Date.now();
+    h = await harness({ lifetimeMs: 200, now: () => new Date(portalClock) });
     const id = h.add(h.members[0]!);
     // The portal registered it, but the answer never came back; then the desk was offline past the lifetime.
     const [claimed] = inTransaction(h.db, () => claimDue(h!.db, new Date().toISOString(), 1));
     await h.client.createRegistration({ ...JSON.parse(claimed!.payload).request, clientReference: id }, claimed!.outboxId);
-    await sleep(250);
+    portalClock += 250; // past the portal's lifetime for it
     await h.engine.runUntilEmpty(Date.now() + 5_000);
     expect(getRegistration(h.db, id)).toMatchObject({ state: 'cancelled-by-portal', portalStatus: 'cancelled' });
     expect(h.queue.summary().cancelled.map((c) => c.id)).toEqual([id]);

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PortalError } from '../../src/main/portal/errors';
 import { classify } from '../../src/main/sync/classify';
-import { fullJitter } from '../../src/main/sync/backoff';
-import { CircuitBreaker } from '../../src/main/sync/breaker';
 
 const http = (status: number, code: string | null = null, retryAfterMs: number | null = null) => new PortalError('http', 'x', status, code, retryAfterMs);
 const net = (code: string | null) => new PortalError('network', 'x', null, null, null, undefined, code);
@@ -27,30 +25,5 @@ describe('failure classification', () => {
     expect(classify(http(401, 'invalid_credentials'))).toMatchObject({ action: 'retry', deskFault: 'credentials', reason: { key: 'sync.reason.credentials' } });
     expect(classify(http(418, 'teapot'))).toMatchObject({ action: 'needs-action', reason: { key: 'sync.reason.rejected', params: { status: 418 } } });
     expect(classify(new Error('bug'))).toMatchObject({ action: 'retry', breaker: false, reason: { key: 'sync.reason.internal' } });
-  });
-
-  it('backs off exponentially with full jitter, up to the cap', () => {
-    const top = () => 0.999999;
-    expect([1, 2, 3, 4, 10].map((n) => fullJitter(n, 1_000, 30_000, top))).toEqual([999, 1_999, 3_999, 7_999, 29_999]);
-    expect(fullJitter(5, 1_000, 30_000, () => 0)).toBe(0);
-    const spread = new Set(Array.from({ length: 50 }, () => fullJitter(6, 1_000, 30_000)));
-    expect(spread.size).toBeGreaterThan(40);
-  });
-
-  it('the breaker opens after the threshold, probes with growing delay, and closes on success', () => {
-    const breaker = new CircuitBreaker({ threshold: 3, probeMs: 100, maxProbeMs: 350 });
-    expect([breaker.recordFailure(0), breaker.recordFailure(0)]).toEqual([false, false]);
-    breaker.recordSuccess();
-    expect(breaker.recordFailure(0)).toBe(false);
-    expect(breaker.recordFailure(0)).toBe(false);
-    expect(breaker.recordFailure(1_000)).toBe(true);
-    expect(breaker.state).toBe('open');
-    expect([breaker.probeDue(1_050), breaker.probeDue(1_100)]).toEqual([false, true]);
-    breaker.probeFailed(1_100);
-    expect(breaker.nextProbeAt).toBe(1_300);
-    breaker.probeFailed(1_300);
-    expect(breaker.nextProbeAt).toBe(1_650); // capped at 350
-    breaker.close();
-    expect(breaker.state).toBe('closed');
   });
 });

@@ -22,7 +22,8 @@ export default defineConfig({
   preload: {
     build: {
       target: nodeTarget,
-      // A sandboxed preload can require nothing but electron: bundle the contract's zod in.
+      // A sandboxed preload can require nothing but electron: bundle what it imports (the zod-free
+      // contract/names list, not the schemas; tests/unit/preload.test.ts keeps it under 5 KB).
       externalizeDeps: false,
       // Sandboxed preloads cannot be ES modules.
       rolldownOptions: {

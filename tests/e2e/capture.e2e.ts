@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { expect, screenshotDir, serveApp, test } from './fixtures';
+import { expect, screenshotDir, test } from './fixtures';
 
 test('capture panel: attempt, quality and guidance, then success (training scanner)', async ({ page, app }) => {
   await page.goto(app.url);
@@ -34,9 +34,11 @@ test('capture panel: attempt, quality and guidance, then success (training scann
   await expect(page.getByTestId('guidance')).toHaveText('फ़िंगरप्रिंट ले लिया गया। गुणवत्ता 68।');
 });
 
-test('choosing another finger on the hand diagram, and the rotation after repeated faint prints', async ({ page }) => {
-  const app = await serveApp({ MITRA_DESK_SETTINGS: JSON.stringify({ training: { rdScript: { captures: [{ qScore: 15, nmPoints: 20 }] } } }) });
-  try {
+test.describe(() => {
+  // Every print is faint.
+  test.use({ settings: { training: { rdScript: { captures: [{ qScore: 15, nmPoints: 20 }] } } } });
+
+  test('choosing another finger on the hand diagram, and the rotation after repeated faint prints', async ({ page, app }) => {
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Fingerprint', exact: true }).click();
     await page.locator('[data-finger="LEFT_INDEX"]').click();
@@ -46,14 +48,13 @@ test('choosing another finger on the hand diagram, and the rotation after repeat
     await expect(page.getByTestId('guidance')).toContainText('Now try the right thumb');
     await expect(page.locator('[data-finger="LEFT_INDEX"]')).toHaveAttribute('data-state', 'tried');
     await expect(page.locator('[data-finger="RIGHT_THUMB"]')).toHaveAttribute('data-state', 'current');
-  } finally {
-    await app.stop();
-  }
+  });
 });
 
-test('status view names the broken link when the scanner is held by another program', async ({ page }) => {
-  const app = await serveApp({ MITRA_DESK_SETTINGS: JSON.stringify({ training: { rdScript: { status: 'USED' } } }) });
-  try {
+test.describe(() => {
+  test.use({ settings: { training: { rdScript: { status: 'USED' } } } });
+
+  test('status view names the broken link when the scanner is held by another program', async ({ page, app }) => {
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Status', exact: true }).click();
     const section = page.getByTestId('device-section');
@@ -64,7 +65,5 @@ test('status view names the broken link when the scanner is held by another prog
     await page.getByRole('button', { name: 'Capture', exact: true }).click();
     await expect(page.getByTestId('capture-panel')).toHaveAttribute('data-phase', 'device-problem');
     await expect(page.getByTestId('guidance')).toContainText('Another program is using the scanner');
-  } finally {
-    await app.stop();
-  }
+  });
 });

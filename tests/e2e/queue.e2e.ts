@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { generateFamilies, registrableMembers } from '../../src/main/portal/simulator/data';
-import { expect, screenshotDir, serveApp, type ServedApp } from './fixtures';
-import { test } from '@playwright/test';
+import { expect, screenshotDir, test, type ServedApp } from './fixtures';
 
 /** Record registrations through the app's own API (the registration workflow screens come later). */
 async function addRegistrations(page: Page, app: ServedApp, count: number, seed: number) {
@@ -20,10 +19,10 @@ async function addRegistrations(page: Page, app: ServedApp, count: number, seed:
   return members;
 }
 
-test('queue screen: a backlog builds during a portal outage, then drains when it returns', async ({ page }) => {
-  const settings = { sync: { breakerThreshold: 2, probeMs: 300, maxProbeMs: 1_000, baseDelayMs: 200 }, training: { portalSeed: 7 } };
-  const app = await serveApp({ MITRA_DESK_SETTINGS: JSON.stringify(settings) });
-  try {
+test.describe(() => {
+  test.use({ settings: { sync: { breakerThreshold: 2, probeMs: 300, maxProbeMs: 1_000, baseDelayMs: 200 }, training: { portalSeed: 7 } } });
+
+  test('queue screen: a backlog builds during a portal outage, then drains when it returns', async ({ page, app }) => {
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Queue', exact: true }).click();
     await expect(page.getByText('No registrations yet.')).toBeVisible();
@@ -49,16 +48,14 @@ test('queue screen: a backlog builds during a portal outage, then drains when it
     await expect(page.locator('[data-testid="entry-state"]', { hasText: 'Registered' })).toHaveCount(4);
     await expect(page.locator('[data-testid="countdown"]').first()).toContainText('Portal may cancel in');
     await page.screenshot({ path: join(screenshotDir, 'queue-drained.png'), fullPage: true });
-  } finally {
-    await app.stop();
-  }
+  });
 });
 
-test('a registration the portal cancels is raised at once and re-submitted in one action', async ({ page }) => {
+test.describe(() => {
   // The simulated portal cancels unattended registrations after 2 seconds; the watchdog looks every second.
-  const settings = { watchdog: { pollSeconds: 1 }, training: { portalSeed: 8, portalLifetimeMinutes: 2 / 60 } };
-  const app = await serveApp({ MITRA_DESK_SETTINGS: JSON.stringify(settings) });
-  try {
+  test.use({ settings: { watchdog: { pollSeconds: 1 }, training: { portalSeed: 8, portalLifetimeMinutes: 2 / 60 } } });
+
+  test('a registration the portal cancels is raised at once and re-submitted in one action', async ({ page, app }) => {
     await page.goto(app.url);
     const [member] = await addRegistrations(page, app, 1, 8);
     // The operator is on the home screen: the cancellation reaches them there.
@@ -81,15 +78,13 @@ test('a registration the portal cancels is raised at once and re-submitted in on
     await expect(alert).toHaveCount(0);
     await expect(page.locator('.entry[data-state="resubmitted"]')).toContainText('Re-submitted as a new registration');
     await expect(page.locator('.entry[data-state="registered"]')).toContainText('Re-submission of an earlier registration', { timeout: 10_000 });
-  } finally {
-    await app.stop();
-  }
+  });
 });
 
-test('the desk login refused: one alert on every screen, entries wait, and they go by themselves once fixed', async ({ page }) => {
-  const settings = { sync: { probeMs: 300, maxProbeMs: 1_000 }, training: { portalSeed: 9 } };
-  const app = await serveApp({ MITRA_DESK_SETTINGS: JSON.stringify(settings) });
-  try {
+test.describe(() => {
+  test.use({ settings: { sync: { probeMs: 300, maxProbeMs: 1_000 }, training: { portalSeed: 9 } } });
+
+  test('the desk login refused: one alert on every screen, entries wait, and they go by themselves once fixed', async ({ page, app }) => {
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Queue', exact: true }).click();
     await page.getByRole('button', { name: 'Desk login refused' }).click();
@@ -113,7 +108,5 @@ test('the desk login refused: one alert on every screen, entries wait, and they 
     await expect(fault).toHaveCount(0, { timeout: 15_000 });
     await expect(page.getByTestId('count-waiting')).toHaveAttribute('data-count', '0', { timeout: 15_000 });
     await expect(page.locator('.entry[data-state="registered"]')).toHaveCount(3);
-  } finally {
-    await app.stop();
-  }
+  });
 });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AppInfo, SetLanguageRequest } from './app';
 import { CaptureRequest, CaptureStartRequest, CaptureState, DeviceStatus } from './device';
 import { HealthSnapshot } from './health';
+import { CALL_NAMES, EVENT_NAMES, type CallName, type EventName } from './names';
 import { QueueEntry, QueueIdRequest, QueueListRequest, QueueResolveRequest, QueueSummary, RegistrationInput } from './queue';
 
 const Empty = z.strictObject({});
@@ -40,31 +41,33 @@ export const calls = {
   'queue.resolve': call(QueueResolveRequest, QueueEntry),
   /** Training mode only: make the simulated portal fail as in the field (see portal-sim faults). */
   'training.portalFaults': call(z.strictObject({ spec: z.string().max(200) }), z.object({ spec: z.string() })),
-} as const;
+} as const satisfies Record<CallName, { request: z.ZodType; response: z.ZodType }>;
 
 export const events = {
   'health.changed': HealthSnapshot,
   'device.changed': DeviceStatus,
   'queue.changed': QueueSummary,
-} as const;
+} as const satisfies Record<EventName, z.ZodType>;
+
+/**
+ * The schemas above and the zod-free name list in `./names.ts` (all the preload ships) must name
+ * the same calls and events: a name missing on either side fails `tsc` here, and
+ * tests/unit/contract-names.test.ts checks the same at run time.
+ */
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _callsMatchNames: SameNames<keyof typeof calls, CallName> = true;
+const _eventsMatchNames: SameNames<keyof typeof events, EventName> = true;
 
 export type Calls = typeof calls;
-export type CallName = keyof Calls;
+export type { CallName, EventName };
 export type CallRequest<N extends CallName> = z.input<Calls[N]['request']>;
 export type CallResponse<N extends CallName> = z.output<Calls[N]['response']>;
-export type EventName = keyof typeof events;
 export type EventPayload<N extends EventName> = z.output<(typeof events)[N]>;
 
-export const callNames = Object.keys(calls) as CallName[];
-export const eventNames = Object.keys(events) as EventName[];
+export const callNames: CallName[] = [...CALL_NAMES];
+export const eventNames: EventName[] = [...EVENT_NAMES];
 
-export function isCallName(name: unknown): name is CallName {
-  return typeof name === 'string' && Object.hasOwn(calls, name);
-}
-
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.hasOwn(events, name);
-}
+export { CALL_NAMES, EVENT_NAMES, isCallName, isEventName } from './names';
 
 export * from './common';
 export * from './app';

@@ -335,3 +335,18 @@ describe('which backup to restore', () => {
     db.close();
   });
 });
+
+describe('the storage probe', () => {
+  it('a database failure met while the disk was being checked is not painted over by the disk finding', async () => {
+    const { storageProbe } = await import('../../src/main/health/storage-probe');
+    const dir = tempDir();
+    const locked = new StoreError('locked', 'locked', { file: 'x' });
+    let problem: StoreError | null = null;
+    const probe = storageProbe({ dataDir: dir, lowMb: 1, fullMb: 1, databaseProblem: () => null, databaseProblemNow: () => problem });
+    const pending = probe();
+    problem = locked; // a write fails while the probe awaits the disk
+    expect(await pending).toMatchObject({ status: 'down', messageKey: 'store.locked' });
+    problem = null;
+    expect(await probe()).toMatchObject({ status: 'ok' });
+  });
+});

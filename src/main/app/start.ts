@@ -64,7 +64,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
 
   const db = await openStore({ dataDir, ...dataPaths(dataDir) }, log);
   const storeWatch = new StoreWatch(health, db);
-  health.addProbe('storage', storageProbe({ dataDir, lowMb: settings.storage.lowMb, fullMb: settings.storage.fullMb, databaseProblem: () => storeWatch.check() }), STORAGE_CHECK_MS);
+  health.addProbe('storage', storageProbe({ dataDir, lowMb: settings.storage.lowMb, fullMb: settings.storage.fullMb, databaseProblem: () => storeWatch.check(), databaseProblemNow: () => storeWatch.current() }), STORAGE_CHECK_MS);
   const devices = await startDevices({
     scheduler,
     settings,

@@ -10,16 +10,28 @@ export interface StorageProbeOptions {
   fullMb: number;
   /** The database's own state (locked, full, removed), checked again with a real write when a problem was seen. */
   databaseProblem?: () => StoreError | null;
+  /** The problem known right now, without a new check: read again after the disk checks, which await. */
+  databaseProblemNow?: () => StoreError | null;
 }
 
 /**
  * The kiosk's own disk: can we still write to the data folder, and how much room is left?
  * A full disk is the failure that would otherwise lose queued registrations silently.
  */
-export function storageProbe({ dataDir, lowMb, fullMb, databaseProblem }: StorageProbeOptions): () => Promise<LinkFinding> {
+export function storageProbe(options: StorageProbeOptions): () => Promise<LinkFinding> {
+  const check = diskProbe(options);
   return async () => {
-    const problem = databaseProblem?.();
+    const problem = options.databaseProblem?.();
     if (problem) return { status: 'down', messageKey: problem.messageKey, params: problem.params };
+    const finding = await check();
+    // A write may have failed while the disk was checked: that finding must not paint it green.
+    const late = options.databaseProblemNow?.();
+    return late ? { status: 'down', messageKey: late.messageKey, params: late.params } : finding;
+  };
+}
+
+function diskProbe({ dataDir, lowMb, fullMb }: StorageProbeOptions): () => Promise<LinkFinding> {
+  return async () => {
     let freeMb: number;
     try {
       await mkdir(dataDir, { recursive: true });

@@ -34,6 +34,10 @@ export class StoreWatch {
     void this.health.check('storage');
   }
 
+  current(): StoreError | null {
+    return this.problem;
+  }
+
   /** Before a write: the file the app opened must still be the database on disk, or the write would be lost. */
   assertIntact(): void {
     const now = identityOf(this.db.name);

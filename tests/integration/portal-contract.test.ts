@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/main/logging/logger';
 import { PortalClient } from '../../src/main/portal/client';
 import { PortalError } from '../../src/main/portal/errors';
+import { PUBLIC_ROUTES, SECURED_ROUTES } from '../../src/main/portal/simulator/api-routes';
 import { startPortalSimulator, type PortalSimulator } from '../../src/main/portal/simulator/server';
 import { repoRoot } from '../support/paths';
 
@@ -67,5 +69,42 @@ describe('the portal contract (docs/portal-api.yaml)', () => {
     expect((await client.getRegistration(created.registrationId)).status).toBe('active');
     expect((await client.cancelRegistration(created.registrationId, 'registered in error')).status).toBe('cancelled');
     await expect(client.getRegistration('nope')).rejects.toBeInstanceOf(PortalError);
+  });
+
+  it('the route table lists exactly the document\'s operations, the unsecured ones answered before the token check', () => {
+    const routes = (list: typeof PUBLIC_ROUTES) => list.map((r) => `${r.method} ${r.path}`).sort();
+    const operations = (secured: boolean) =>
+      Object.entries(spec.paths)
+        .flatMap(([path, methods]) => Object.entries(methods).filter(([, op]) => (op.security === undefined) === secured).map(([method]) => `${method.toUpperCase()} ${path.replace('{registrationId}', ':id')}`))
+        .sort();
+    expect(routes(PUBLIC_ROUTES)).toEqual(operations(false));
+    expect(routes(SECURED_ROUTES)).toEqual(operations(true));
+  });
+
+  it('answers bad requests with the error envelope and keeps serving: an unreadable target, an oversized body, a cancel it refuses', async () => {
+    // `GET //` cannot be read as a URL: once an uncaught exception in whatever process hosted the simulator.
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(sim.port, '127.0.0.1', () => socket.end('GET // HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+    });
+    expect(answer.startsWith('HTTP/1.1 400')).toBe(true);
+    expect(answer).toContain('"code":"validation_failed"');
+
+    const big = await fetch(`${sim.url}/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: ' '.repeat(300 * 1024) });
+    expect(big.status).toBe(400);
+    expect(await big.json()).toEqual({ error: { code: 'validation_failed', message: 'body too large' } });
+
+    const client = new PortalClient({ baseUrl: sim.url, credentials: { clientId: 'desk', clientSecret: 'x' }, timeoutMs: 2_000, log: silentLogger });
+    const member = sim.families.find((f) => f.state === 'BR')!.members.find((m) => m.status === 'approved' && !m.admittedElsewhere)!;
+    const created = await client.createRegistration(
+      { beneficiaryId: member.beneficiaryId, hospitalCode: 'H', state: 'BR', kind: 'OP', admittedAt: new Date().toISOString(), verification: { method: 'CONFIRMED_WITHOUT_BIOMETRIC', confirmedBy: 'MEDCO' }, clientReference: 'ref-refused-cancel' },
+      '2f1e6d1c-0000-4000-8000-000000000002',
+    );
+    const { accessToken } = (await (await fetch(`${sim.url}/auth/token`, { method: 'POST', body: '{"clientId":"desk","clientSecret":"x"}' })).json()) as { accessToken: string };
+    const cancel = await fetch(`${sim.url}/registrations/${created.registrationId}/cancel`, { method: 'POST', headers: { Authorization: `Bearer ${accessToken}` }, body: '{"reason":' });
+    expect(cancel.status).toBe(400);
+    expect((await client.getRegistration(created.registrationId)).status).toBe('active');
   });
 });

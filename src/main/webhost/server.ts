@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseJson, readBody, sendJson } from '../base/http';
 import { Scheduler } from '../base/scheduler';
 import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER } from '../../shared/contract/transport';
 import { ContractErrorCode, type Envelope } from '../../shared/contract/errors';
@@ -50,7 +51,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       log.error('web host request failed', error);
-      if (!res.headersSent) sendJson(res, 500, refusal(ContractErrorCode.internal, 'internal error'));
+      if (!res.headersSent) sendEnvelope(res, 500, refusal(ContractErrorCode.internal, 'internal error'));
       else res.destroy();
     });
   });
@@ -59,12 +60,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isLoopbackHost(req.headers.host, port)) {
-      sendJson(res, 403, refusal(ContractErrorCode.forbidden, 'host not allowed'));
+      sendEnvelope(res, 403, refusal(ContractErrorCode.forbidden, 'host not allowed'));
       return;
     }
     const rawPath = pathOf(req.url);
     if (rawPath === null) {
-      sendJson(res, 400, refusal(ContractErrorCode.invalidRequest, 'malformed request target'));
+      sendEnvelope(res, 400, refusal(ContractErrorCode.invalidRequest, 'malformed request target'));
       return;
     }
     // The contract's paths: nothing about the request is looked at before the token and Origin.
@@ -73,7 +74,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (rawPath === EVENTS_PATH) return openEventStream(req, res);
       const name = decoded(rawPath.slice(API_PREFIX.length));
       if (name === null) {
-        sendJson(res, 400, refusal(ContractErrorCode.invalidRequest, 'malformed percent-encoding in the call name'));
+        sendEnvelope(res, 400, refusal(ContractErrorCode.invalidRequest, 'malformed percent-encoding in the call name'));
         return;
       }
       return handleCall(req, res, name);
@@ -94,13 +95,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   function authorised(req: IncomingMessage, res: ServerResponse): boolean {
     const given = req.headers[TOKEN_HEADER];
     if (!tokensMatch(token, typeof given === 'string' ? given : undefined)) {
-      sendJson(res, 401, refusal(ContractErrorCode.forbidden, 'missing or wrong token'));
+      sendEnvelope(res, 401, refusal(ContractErrorCode.forbidden, 'missing or wrong token'));
       return false;
     }
     // A browser sends Origin on cross-site requests; only our own page may call.
     const origin = req.headers.origin;
     if (origin !== undefined && !isLoopbackOrigin(origin, port)) {
-      sendJson(res, 403, refusal(ContractErrorCode.forbidden, 'origin not allowed'));
+      sendEnvelope(res, 403, refusal(ContractErrorCode.forbidden, 'origin not allowed'));
       return false;
     }
     return true;
@@ -112,22 +113,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
-      sendJson(res, 415, refusal(ContractErrorCode.invalidRequest, 'content-type must be application/json'));
+      sendEnvelope(res, 415, refusal(ContractErrorCode.invalidRequest, 'content-type must be application/json'));
       return;
     }
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === null) {
-      sendJson(res, 413, refusal(ContractErrorCode.invalidRequest, 'request too large'));
+      sendEnvelope(res, 413, refusal(ContractErrorCode.invalidRequest, 'request too large'));
       return;
     }
-    let payload: unknown;
-    try {
-      payload = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      sendJson(res, 400, refusal(ContractErrorCode.invalidRequest, 'body is not JSON'));
+    const payload = parseJson(body);
+    if (!payload.ok) {
+      sendEnvelope(res, 400, refusal(ContractErrorCode.invalidRequest, 'body is not JSON'));
       return;
     }
-    sendJson(res, 200, await dispatch(name, payload, { transport: 'web' }));
+    sendEnvelope(res, 200, await dispatch(name, payload.value, { transport: 'web' }));
   }
 
   function openEventStream(req: IncomingMessage, res: ServerResponse): void {
@@ -207,24 +206,7 @@ function refusal(code: string, message: string): Envelope {
   return errorEnvelope(code, message, { detail: message });
 }
 
-function sendJson(res: ServerResponse, status: number, body: Envelope): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-/** The body, or null when it exceeds the limit (the rest is drained, never buffered). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/** Contract answers carry the session's data: never cached, never sniffed as another type. */
+function sendEnvelope(res: ServerResponse, status: number, body: Envelope): void {
+  sendJson(res, status, body, { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
 }

@@ -7,7 +7,7 @@ export const portalSimCommand: Command = {
   summary: 'run the portal simulator (the portal contract with synthetic data and field failures)',
   usage:
     'mitra-desk portal-sim --port P [--faults SPEC] [--lifetime 4h] [--seed N]\n' +
-    '  faults: outage, slow=MS, timeout, 5xx=SHARE, 5xx-burst=N, 429=N:SECONDS, state-missing=XX, token-ttl=S, malformed=SHARE\n' +
+    '  faults: outage, slow=MS, timeout, 5xx=SHARE, 5xx-burst=N, 429=N:SECONDS, state-missing=XX, token-ttl=S, malformed=SHARE, credentials\n' +
     '  change them while it runs: curl -X POST localhost:P/__sim/faults -d \'{"spec":"outage"}\'',
   async run({ argv, stdout }) {
     const { values } = parseCommandArgs(argv, { port: { type: 'string' }, faults: { type: 'string' }, lifetime: { type: 'string' }, seed: { type: 'string' } });

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { lstatSync, type Stats } from 'node:fs';
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../../base/atomic-file';
 import { isLoopbackHostname } from '../../base/loopback';
 import { MAX_TIMER_MS, sleep } from '../../base/scheduler';
-import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
 import type { Finger as FingerType, RdScheme, RdServiceEntry } from '../../../shared/contract/device';
 import { Finger } from '../../../shared/contract/device';
 import { MitraError } from '../../../shared/errors';
@@ -76,27 +76,11 @@ function checkPidOut(file: string): void {
   if (!found.isFile()) throw new MitraError('pid_out_not_file', `--pid-out ${file} exists and is not a regular file`);
 }
 
-/**
- * Write the PID block as a new file of mode 0600 whatever was there: a fresh temporary file
- * (O_EXCL, so nothing planted at that name is followed) in the same directory, fsync, then rename
- * over the target (rename replaces a link itself, never its target).
- */
+/** The PID block as a new file of mode 0600 whatever was there (writeFileAtomic renames over a link itself, never its target). */
 function writePidFile(file: string, content: string): void {
-  const target = resolve(file);
-  const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(8).toString('hex')}.tmp`);
-  let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'wx', 0o600);
-    fchmodSync(fd, 0o600); // the umask could have narrowed it further
-    const bytes = Buffer.from(content, 'utf8');
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, target);
+    writeFileAtomic(resolve(file), content, 0o600);
   } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
     throw new MitraError('pid_out_write_failed', `--pid-out ${file}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -24,7 +24,7 @@ describe('the PID vault (buffered authentication)', () => {
     const sealed = sealPid(pid, key, 'outbox-1');
     expect(() => openPid(sealed, randomBytes(32), 'outbox-1', new Date())).toThrow(/authenticate/);
     const tampered = { ...sealed, ciphertext: Buffer.from(sealed.ciphertext) };
-    tampered.ciphertext[0] ^= 1;
+    tampered.ciphertext.writeUInt8(tampered.ciphertext.readUInt8(0) ^ 1, 0);
     expect(() => openPid(tampered, key, 'outbox-1', new Date())).toThrow(/authenticate/);
   });
 });

@@ -7,7 +7,7 @@ import { startDevices } from '../device/start';
 import { startQueue } from '../queue/start';
 import { openStore } from '../storage/open-store';
 import { insertCaptureAttempt } from '../storage/sql/capture-attempts';
-import { guarded } from '../storage/database';
+import { guarded, openBackgroundConnection } from '../storage/database';
 import { Scheduler } from '../base/scheduler';
 import { HealthMonitor } from '../health/monitor';
 import { StoreWatch } from '../health/store-watch';
@@ -63,7 +63,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   health.onChange((snapshot) => events.emit('health.changed', snapshot));
 
   const db = await openStore({ dataDir, ...dataPaths(dataDir) }, log);
-  const storeWatch = new StoreWatch(health, db);
+  const backgroundDb = openBackgroundConnection(db);
+  const storeWatch = new StoreWatch(health, backgroundDb);
   health.addProbe('storage', storageProbe({ dataDir, lowMb: settings.storage.lowMb, fullMb: settings.storage.fullMb, databaseProblem: () => storeWatch.check(), databaseProblemNow: () => storeWatch.current() }), STORAGE_CHECK_MS);
   const devices = await startDevices({
     scheduler,
@@ -75,7 +76,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     log,
     recordAttempt: (sessionId, attempt) => guarded(db, () => insertCaptureAttempt(db, sessionId, attempt)),
   });
-  const queue = await startQueue({ settings, mode: mode.mode, dataDir, db, health, storeWatch, scheduler, events, log, takePid: (id) => devices.service.sessions.takePid(id), returnPid: (id, pid) => devices.service.sessions.restorePid(id, pid) });
+  const queue = await startQueue({ settings, mode: mode.mode, dataDir, db, backgroundDb, health, storeWatch, scheduler, events, log, takePid: (id) => devices.service.sessions.takePid(id), returnPid: (id, pid) => devices.service.sessions.restorePid(id, pid) });
 
   const info = (): AppInfo => ({
     name: 'Mitra Desk',
@@ -128,6 +129,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       health.stop();
       await queue.stop();
       await devices.stop();
+      backgroundDb.close();
       db.close();
       log.info('Mitra Desk stopped');
     },

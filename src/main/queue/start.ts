@@ -26,6 +26,8 @@ export interface QueueOptions {
   mode: Mode;
   dataDir: string;
   db: Db;
+  /** The connection background work uses (a short wait for locks; see openBackgroundConnection). */
+  backgroundDb?: Db;
   health: HealthMonitor;
   /** Database failures and recoveries, for the storage link. */
   storeWatch: StoreWatch;
@@ -61,7 +63,7 @@ export function portalSetup(settings: Settings, simulatorUrl: string | null) {
  * Start the queue side: the portal client (or, in training, the simulator it talks to), the sync
  * engine, the registration watchdog and the queue service behind the contract's queue calls.
  */
-export async function startQueue({ settings, mode, dataDir, db, health, storeWatch, scheduler, events, log, takePid, returnPid }: QueueOptions): Promise<RunningQueue> {
+export async function startQueue({ settings, mode, dataDir, db, backgroundDb = db, health, storeWatch, scheduler, events, log, takePid, returnPid }: QueueOptions): Promise<RunningQueue> {
   let simulator: PortalSimulator | null = null;
   if (mode === 'training') {
     const lifetimeMinutes = settings.training.portalLifetimeMinutes ?? settings.watchdog.lifetimeMinutes;
@@ -85,7 +87,7 @@ export async function startQueue({ settings, mode, dataDir, db, health, storeWat
     if (held) log.warn(`keys/pid-vault.key was missing and has been made anew: ${held} held fingerprint(s) cannot be opened; those patients will be asked to verify again`);
   });
   const engine = new SyncEngine({
-    db,
+    db: backgroundDb,
     client,
     pidKey,
     settings: setup.sync,
@@ -111,7 +113,7 @@ export async function startQueue({ settings, mode, dataDir, db, health, storeWat
   });
   const watchdog = new RegistrationWatchdog(
     {
-      db,
+      db: backgroundDb,
       client,
       log: log.scope('watchdog'),
       portalDown: () => engine.hold() !== null,

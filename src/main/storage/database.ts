@@ -40,6 +40,25 @@ export function openDatabase({ file, log, busyTimeoutMs = 5_000, readonly = fals
   }
 }
 
+/**
+ * A second connection to an open database for background work (sending, the lease, the
+ * watchdog, storage checks). better-sqlite3 waits for another program's lock synchronously, so
+ * background work waits only `busyTimeoutMs` and tries again later: the kiosk's screen never
+ * freezes for seconds behind a lock held by, say, a large paper import. The operator's own writes
+ * keep the first connection's longer wait.
+ */
+export function openBackgroundConnection(db: Db, busyTimeoutMs = 250): Db {
+  try {
+    const background = new Database(db.name, { fileMustExist: true, timeout: busyTimeoutMs });
+    background.pragma('synchronous = FULL');
+    background.pragma('foreign_keys = ON');
+    background.pragma('secure_delete = ON');
+    return background;
+  } catch (error) {
+    throw toStoreError(error, db.name);
+  }
+}
+
 /** Run `work` in one transaction; SQLite failures become StoreErrors, and nothing partial is kept. */
 export function inTransaction<T>(db: Db, work: () => T): T {
   try {

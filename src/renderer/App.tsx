@@ -1,16 +1,18 @@
-import { useCallback, useContext, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, Language } from '../shared/contract';
-import { MitraError } from '../shared/errors';
+import { useConnection } from './api/connection-provider';
 import { useClient } from './api/context';
 import { AlertsBar } from './components/AlertsBar';
+import { ErrorBanner } from './components/ErrorBanner';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { StatusStrip } from './components/StatusStrip';
 import { CaptureScreen } from './screens/CaptureScreen';
 import { HomeScreen } from './screens/HomeScreen';
 import { QueueScreen } from './screens/QueueScreen';
 import { StatusScreen } from './screens/StatusScreen';
-import { ConnectionContext, useLive } from './state/use-live';
+import { useLive } from './state/live';
+import { useAction } from './state/use-action';
 
 const SCREENS = ['home', 'capture', 'queue', 'status'] as const;
 type Screen = (typeof SCREENS)[number];
@@ -18,23 +20,23 @@ type Screen = (typeof SCREENS)[number];
 export function App() {
   const { t, i18n } = useTranslation();
   const client = useClient();
+  const live = useLive();
+  const connection = useConnection();
   const [info, setInfo] = useState<AppInfo | null>(null);
-  const [error, setError] = useState<MitraError | null>(null);
-  const connection = useContext(ConnectionContext);
   const [screen, setScreen] = useState<Screen>('home');
-  const health = useLive('health.changed');
-  const queueSummary = useLive('queue.changed');
+  const loadInfo = useAction();
+  const saveLanguage = useAction();
+  const { run: runLoadInfo } = loadInfo;
+  const { run: runSaveLanguage } = saveLanguage;
 
-
-  useEffect(() => {
-    client.call('app.info', {}).then(
-      (value) => {
-        setInfo(value);
-        void i18n.changeLanguage(value.language);
-      },
-      (cause: unknown) => setError(cause instanceof MitraError ? cause : new MitraError('internal', String(cause))),
-    );
-  }, [client, i18n]);
+  const fetchInfo = useCallback(() => {
+    void runLoadInfo(() => client.call('app.info', {})).then((outcome) => {
+      if (!outcome.ok) return;
+      setInfo(outcome.value);
+      void i18n.changeLanguage(outcome.value.language);
+    });
+  }, [client, i18n, runLoadInfo]);
+  useEffect(fetchInfo, [fetchInfo]);
 
   useEffect(() => {
     document.documentElement.lang = i18n.language;
@@ -44,11 +46,9 @@ export function App() {
   const changeLanguage = useCallback(
     (language: Language) => {
       void i18n.changeLanguage(language);
-      client.call('app.setLanguage', { language }).then(setInfo, (cause: unknown) => {
-        if (cause instanceof MitraError) setError(cause);
-      });
+      void runSaveLanguage(() => client.call('app.setLanguage', { language })).then((outcome) => outcome.ok && setInfo(outcome.value));
     },
-    [client, i18n],
+    [client, i18n, runSaveLanguage],
   );
 
   const training = info?.mode === 'training';
@@ -75,13 +75,11 @@ export function App() {
           {t('connect.lost')}
         </p>
       )}
-      {error && (
-        <p className="banner banner-error" role="alert">
-          {t(error.messageKey, error.params)}
-        </p>
-      )}
-      <StatusStrip snapshot={health} />
-      {screen !== 'queue' && <AlertsBar summary={queueSummary} onOpenQueue={() => setScreen('queue')} />}
+      <ErrorBanner error={loadInfo.error} onRetry={fetchInfo} />
+      <ErrorBanner error={saveLanguage.error} />
+      {connection === 'connected' && <ErrorBanner error={live.error} onRetry={live.refresh} />}
+      <StatusStrip snapshot={live.health} />
+      {screen !== 'queue' && <AlertsBar summary={live.queue} onOpenQueue={() => setScreen('queue')} />}
       <nav className="tabs" aria-label={t('nav.label')}>
         {SCREENS.map((name) => (
           <button key={name} type="button" className="tab" aria-current={screen === name ? 'page' : undefined} onClick={() => setScreen(name)}>
@@ -90,10 +88,10 @@ export function App() {
         ))}
       </nav>
       <main id="main" tabIndex={-1}>
-        {info && screen === 'home' && <HomeScreen info={info} queue={queueSummary} onOpen={setScreen} />}
+        {info && screen === 'home' && <HomeScreen info={info} onOpen={setScreen} />}
         {screen === 'capture' && <CaptureScreen />}
         {screen === 'queue' && <QueueScreen training={training} />}
-        {screen === 'status' && <StatusScreen health={health} />}
+        {screen === 'status' && <StatusScreen />}
       </main>
     </div>
   );

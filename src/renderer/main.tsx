@@ -9,6 +9,7 @@ import { connect } from './api/connect';
 import { ClientContext } from './api/context';
 import { ConnectionProvider } from './api/connection-provider';
 import { i18n } from './i18n';
+import { LiveProvider } from './state/live';
 
 const root = createRoot(document.getElementById('root')!);
 const connection = connect();
@@ -30,7 +31,9 @@ if ('error' in connection) {
       <I18nextProvider i18n={i18n}>
         <ClientContext.Provider value={connection.client}>
           <ConnectionProvider onConnection={connection.onConnection}>
-            <App />
+            <LiveProvider>
+              <App />
+            </LiveProvider>
           </ConnectionProvider>
         </ClientContext.Provider>
       </I18nextProvider>

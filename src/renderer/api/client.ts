@@ -4,10 +4,21 @@ import type { MitraBridge } from '../../shared/contract/transport';
 import { MitraError } from '../../shared/errors';
 
 /**
+ * What the renderer needs of the main process: typed calls and typed events. Screens, hooks and
+ * the live provider depend on this interface (tests give them a fake), never on a transport.
+ */
+export interface Client {
+  /** Resolves with the contract's answer; rejects only with a MitraError. */
+  call<N extends CallName>(name: N, request: CallRequest<N>): Promise<CallResponse<N>>;
+  /** Follows an event; returns the function that stops following it. */
+  on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void;
+}
+
+/**
  * The renderer's typed view of the contract over whichever bridge is present. Answers and events
  * are validated here too: the UI never renders data that does not match the contract.
  */
-export class MitraClient {
+export class MitraClient implements Client {
   constructor(readonly bridge: MitraBridge) {}
 
   async call<N extends CallName>(name: N, request: CallRequest<N>): Promise<CallResponse<N>> {

@@ -1,6 +1,12 @@
-import { useEffect, useState, type ReactNode } from 'react';
-import { ConnectionContext } from '../state/use-live';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { ConnectionState } from './web-bridge';
+
+/** The link to the main process (always connected inside Electron). */
+export const ConnectionContext = createContext<ConnectionState>('connecting');
+
+export function useConnection(): ConnectionState {
+  return useContext(ConnectionContext);
+}
 
 interface Props {
   onConnection(listener: (state: ConnectionState) => void): () => void;

@@ -1,9 +1,9 @@
 import { createContext, useContext } from 'react';
-import type { MitraClient } from './client';
+import type { Client } from './client';
 
-export const ClientContext = createContext<MitraClient | null>(null);
+export const ClientContext = createContext<Client | null>(null);
 
-export function useClient(): MitraClient {
+export function useClient(): Client {
   const client = useContext(ClientContext);
   if (!client) throw new Error('useClient outside ClientContext');
   return client;

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { QueueSummary } from '../../shared/contract';
-import { formatDuration } from '../format';
+import { countdownText, msLeft, urgencyOf } from '../countdown';
 import { useNow } from '../state/use-now';
 import { DeskHoldAlert } from './DeskHoldAlert';
 
@@ -8,9 +8,6 @@ interface Props {
   summary: QueueSummary | null;
   onOpenQueue(): void;
 }
-
-/** The portal's clock: warn an hour before it may cancel a registration, urgently at 15 minutes. */
-export const WARN_AT_MINUTES = [60, 15] as const;
 
 /**
  * Alerts that must reach the operator on any screen: a fault that stops sending for the whole
@@ -21,7 +18,7 @@ export function AlertsBar({ summary, onOpenQueue }: Props) {
   const { t, i18n } = useTranslation();
   const now = useNow(15_000);
   if (!summary) return null;
-  const expiring = summary.watched.filter((w) => Date.parse(w.expiresAt) - now <= WARN_AT_MINUTES[0] * 60_000);
+  const expiring = summary.watched.filter((w) => urgencyOf(msLeft(w.expiresAt, now)) !== 'ok');
   const held = summary.hold !== null && summary.hold.reason !== 'outage';
   if (summary.cancelled.length === 0 && expiring.length === 0 && !held) return null;
   return (
@@ -37,11 +34,12 @@ export function AlertsBar({ summary, onOpenQueue }: Props) {
         </p>
       ))}
       {expiring.map((w) => {
-        const left = Date.parse(w.expiresAt) - now;
-        const urgent = left <= WARN_AT_MINUTES[1] * 60_000;
+        const left = msLeft(w.expiresAt, now);
+        const urgency = urgencyOf(left);
+        const urgent = urgency === 'urgent' || urgency === 'expired';
         return (
           <p key={w.id} className={`banner ${urgent ? 'banner-error' : 'banner-warn'}`} role={urgent ? 'alert' : 'status'}>
-            <strong>{w.patientName}</strong> {w.portalRef ?? ''}: {left <= 0 ? t('queue.expired') : `${t('queue.expiresSoon', { minutes: urgent ? WARN_AT_MINUTES[1] : WARN_AT_MINUTES[0] })} (${formatDuration(left, i18n.language)})`}
+            <strong>{w.patientName}</strong> {w.portalRef ?? ''}: {countdownText(t, left, i18n.language)}
           </p>
         );
       })}

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { DeviceStatus, RdDeviceInfo } from '../../shared/contract';
+import { translateMessage } from '../i18n';
 
 interface Props {
   status: DeviceStatus | null;
@@ -12,7 +13,7 @@ export function DeviceLine({ status, device }: Props) {
   if (!device) {
     return (
       <p className="device-line device-missing" data-testid="device-line">
-        {status ? t(status.message.key, status.message.params) : t('device.diagnosis.unknown')}
+        {status ? translateMessage(t, status.message.key, status.message.params) : t('device.diagnosis.unknown')}
       </p>
     );
   }

@@ -1,8 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QueueEntry } from '../../shared/contract';
-import { formatDuration, formatTime } from '../format';
-import { WARN_AT_MINUTES as WARN_MINUTES } from './AlertsBar';
+import { en } from '../../shared/i18n';
+import { countdownText, msLeft, urgencyOf } from '../countdown';
+import { formatTime } from '../format';
+import { translateMessage } from '../i18n';
+
+type HistoryEvent = keyof typeof en.queue.event;
+const isHistoryEvent = (event: string): event is HistoryEvent => Object.hasOwn(en.queue.event, event);
 
 interface Props {
   entry: QueueEntry;
@@ -20,8 +25,8 @@ export function QueueEntryCard({ entry, now, busy, onRetry, onResubmit, onResolv
   const [reason, setReason] = useState('');
   const [showHistory, setShowHistory] = useState(false);
   const lang = i18n.language;
-  const left = entry.expiresAt ? Date.parse(entry.expiresAt) - now : null;
-  const urgency = left === null ? null : left <= 0 ? 'expired' : left <= WARN_MINUTES[1] * 60_000 ? 'urgent' : left <= WARN_MINUTES[0] * 60_000 ? 'warn' : 'ok';
+  const left = entry.expiresAt ? msLeft(entry.expiresAt, now) : null;
+  const urgency = left === null ? null : urgencyOf(left);
 
   return (
     <li className={`entry entry-${entry.state}`} data-entry={entry.id} data-state={entry.state}>
@@ -42,16 +47,12 @@ export function QueueEntryCard({ entry, now, busy, onRetry, onResubmit, onResolv
       </p>
       {entry.lastError && (
         <p className="entry-error" data-testid="entry-error">
-          {t(entry.lastError.key, entry.lastError.params)}
+          {translateMessage(t, entry.lastError.key, entry.lastError.params)}
         </p>
       )}
       {left !== null && (
         <p className={`countdown countdown-${urgency}`} data-testid="countdown" role={urgency === 'urgent' ? 'alert' : undefined}>
-          {urgency === 'expired'
-            ? t('queue.expired')
-            : urgency === 'urgent' || urgency === 'warn'
-              ? t('queue.expiresSoon', { minutes: urgency === 'urgent' ? WARN_MINUTES[1] : WARN_MINUTES[0] }) + ` (${formatDuration(left, lang)})`
-              : t('queue.countdown', { time: formatDuration(left, lang) })}
+          {countdownText(t, left, lang)}
         </p>
       )}
       {entry.cancelledReason && (entry.state === 'cancelled-by-portal' || entry.state === 'resubmitted') && (
@@ -108,8 +109,8 @@ export function QueueEntryCard({ entry, now, busy, onRetry, onResubmit, onResolv
         <ol className="history">
           {entry.history.map((item, i) => (
             <li key={i}>
-              <span className="entry-time">{formatTime(item.at, lang)}</span> {t(`queue.event.${item.event}`, { defaultValue: item.event })}
-              {item.message && <> — {t(item.message.key, item.message.params)}</>}
+              <span className="entry-time">{formatTime(item.at, lang)}</span> {isHistoryEvent(item.event) ? t(`queue.event.${item.event}`) : item.event}
+              {item.message && <> — {translateMessage(t, item.message.key, item.message.params)}</>}
             </li>
           ))}
         </ol>

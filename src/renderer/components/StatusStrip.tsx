@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HealthSnapshot, LinkId, LinkReport } from '../../shared/contract';
+import { translateMessage } from '../i18n';
 
 const SEVERITY = { down: 3, warn: 2, unknown: 1, ok: 0 } as const;
 
@@ -50,7 +51,7 @@ export function StatusStrip({ snapshot }: Props) {
         {detail ? (
           <>
             <strong>{problem === detail && !selected ? t('health.summaryProblem', { link: t(`health.link.${detail.id}`) }) : t(`health.link.${detail.id}`)}</strong>{' '}
-            {t(detail.messageKey, detail.params)}
+            {translateMessage(t, detail.messageKey, detail.params)}
           </>
         ) : snapshot.links.some((link) => link.status === 'unknown') ? (
           t('health.summaryUnchecked')

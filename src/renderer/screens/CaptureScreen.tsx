@@ -1,12 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaptureState, Finger } from '../../shared/contract';
-import { MitraError } from '../../shared/errors';
 import { useClient } from '../api/context';
 import { DeviceLine } from '../components/DeviceLine';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { HandDiagram } from '../components/HandDiagram';
 import { QualityBar } from '../components/QualityBar';
-import { useLive } from '../state/use-live';
+import { translateMessage } from '../i18n';
+import { useLive } from '../state/live';
+import { useAction } from '../state/use-action';
 
 /**
  * The capture panel: which finger, attempt n of N, quality against the threshold, what to do
@@ -15,40 +17,26 @@ import { useLive } from '../state/use-live';
 export function CaptureScreen() {
   const { t } = useTranslation();
   const client = useClient();
-  const device = useLive('device.changed');
+  const { device } = useLive();
   const [state, setState] = useState<CaptureState | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<MitraError | null>(null);
+  const session = useAction();
+  const { busy, run } = session;
 
-  const run = useCallback(
-    async (work: () => Promise<CaptureState>) => {
-      setBusy(true);
-      setError(null);
-      try {
-        setState(await work());
-      } catch (cause) {
-        setError(cause instanceof MitraError ? cause : new MitraError('internal', String(cause)));
-      } finally {
-        setBusy(false);
-      }
-    },
-    [],
-  );
-
-  const startOver = () => run(() => client.call('device.captureStart', {}));
-  // A session starts when the panel opens.
+  /** Every call here answers with the session's new state. */
+  const step = (work: () => Promise<CaptureState>) => void run(work).then((outcome) => outcome.ok && setState(outcome.value));
+  const startOver = () => step(() => client.call('device.captureStart', {}));
+  // A session starts when the panel opens (an answer for a panel already closed is dropped).
   useEffect(() => {
-    let live = true;
-    client.call('device.captureStart', {}).then(
-      (value) => live && setState(value),
-      (cause: unknown) => live && setError(cause instanceof MitraError ? cause : new MitraError('internal', String(cause))),
-    );
+    let open = true;
+    void run(() => client.call('device.captureStart', {})).then((outcome) => {
+      if (open && outcome.ok) setState(outcome.value);
+    });
     return () => {
-      live = false;
+      open = false;
     };
-  }, [client]);
+  }, [client, run]);
 
-  const capture = (finger?: Finger) => state && run(() => client.call('device.capture', finger ? { sessionId: state.sessionId, finger } : { sessionId: state.sessionId }));
+  const capture = (finger?: Finger) => state && step(() => client.call('device.capture', finger ? { sessionId: state.sessionId, finger } : { sessionId: state.sessionId }));
   const choose = (finger: Finger) => state && setState({ ...state, finger, phase: 'capturing', attempt: finger === state.finger ? state.attempt : 0 });
 
   const tried = state ? [...new Set(state.attempts.filter((a) => a.outcome !== 'device-error').map((a) => a.finger))] : [];
@@ -70,23 +58,23 @@ export function CaptureScreen() {
             </p>
             <QualityBar value={lastQuality} threshold={state.threshold} />
             <p className="guidance" data-testid="guidance" role="status" aria-live="polite">
-              {busy ? t('capture.capturing') : t(state.guidance.key, state.guidance.params)}
+              {busy ? t('capture.capturing') : translateMessage(t, state.guidance.key, state.guidance.params)}
             </p>
             {state.best && state.phase !== 'accepted' && state.best.qScore !== null && (
               <p className="best">{t('capture.best', { quality: Math.round(state.best.qScore), finger: t(`capture.finger.${state.best.finger}`) })}</p>
             )}
             <div className="actions">
               {state.phase === 'accepted' ? (
-                <button type="button" className="primary" onClick={() => void startOver()}>
+                <button type="button" className="primary" onClick={startOver}>
                   {t('capture.startOver')}
                 </button>
               ) : (
-                <button type="button" className="primary" disabled={busy} onClick={() => void capture(state.finger)} autoFocus>
+                <button type="button" className="primary" disabled={busy} onClick={() => capture(state.finger)} autoFocus>
                   {busy ? t('capture.capturing') : t('capture.capture')}
                 </button>
               )}
               {state.phase !== 'accepted' && (
-                <button type="button" disabled={busy} onClick={() => void startOver()}>
+                <button type="button" disabled={busy} onClick={startOver}>
                   {t('capture.startOver')}
                 </button>
               )}
@@ -94,11 +82,7 @@ export function CaptureScreen() {
           </div>
         </div>
       )}
-      {error && (
-        <p className="banner banner-error" role="alert">
-          {t(error.messageKey, error.params)}
-        </p>
-      )}
+      <ErrorBanner error={session.error} />
     </section>
   );
 }

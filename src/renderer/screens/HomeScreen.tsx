@@ -1,15 +1,16 @@
 import { useTranslation } from 'react-i18next';
-import type { AppInfo, QueueSummary } from '../../shared/contract';
+import type { AppInfo } from '../../shared/contract';
+import { useLive } from '../state/live';
 
 interface Props {
   info: AppInfo;
-  queue: QueueSummary | null;
   onOpen(screen: 'capture' | 'queue' | 'status'): void;
 }
 
 /** Where the desk starts: who we are, and one large button per job. */
-export function HomeScreen({ info, queue, onOpen }: Props) {
+export function HomeScreen({ info, onOpen }: Props) {
   const { t } = useTranslation();
+  const { queue } = useLive();
   const { code, state } = info.hospital;
   const waiting = queue ? queue.counts.queued + queue.counts.sending : 0;
   const action = queue ? queue.counts['needs-action'] + queue.counts['cancelled-by-portal'] : 0;

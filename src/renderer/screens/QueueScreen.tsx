@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RegistrationState } from '../../shared/contract';
-import { MitraError } from '../../shared/errors';
 import { useClient } from '../api/context';
-import { QueueEntryCard } from '../components/QueueEntryCard';
 import { DeskHoldAlert } from '../components/DeskHoldAlert';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { QueueEntryCard } from '../components/QueueEntryCard';
 import { TrainingPanel } from '../components/TrainingPanel';
 import { formatDuration, formatTime } from '../format';
+import { useAction } from '../state/use-action';
 import { useNow } from '../state/use-now';
 import { useQueue } from '../state/use-queue';
 
@@ -24,24 +25,17 @@ export function QueueScreen({ training }: Props) {
   const { t, i18n } = useTranslation();
   const client = useClient();
   const [filter, setFilter] = useState<RegistrationState | undefined>(undefined);
-  const { summary, entries } = useQueue(filter);
+  const { summary, entries, list, reload } = useQueue(filter);
   const now = useNow(15_000);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<MitraError | null>(null);
+  // One action for the operator's work on entries: while one is on its way, the others wait.
+  const entryAction = useAction();
+  const busy = entryAction.busy;
   const lang = i18n.language;
 
-  const act = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (cause) {
-      setError(cause instanceof MitraError ? cause : new MitraError('internal', String(cause)));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const resubmit = (id: string) => act(() => client.call('queue.resubmit', { id }));
+  // The queue's new picture arrives as queue.changed (and the list follows it); answers need no handling here.
+  const retryNow = (id: string) => void entryAction.run(() => client.call('queue.retryNow', { id }));
+  const resubmit = (id: string) => void entryAction.run(() => client.call('queue.resubmit', { id }));
+  const resolve = (id: string, reason: string) => void entryAction.run(() => client.call('queue.resolve', { id, reason }));
 
   const counts = summary?.counts;
   return (
@@ -52,7 +46,7 @@ export function QueueScreen({ training }: Props) {
         <div key={c.id} className="banner banner-error cancel-alert" role="alert" data-testid="cancelled-alert">
           <strong>{t('queue.cancelledTitle')}</strong> {t('queue.cancelledAlert', { name: c.patientName, number: c.portalRef ?? '' })}{' '}
           {c.cancelledReason && <>{t('queue.cancelledReason', { reason: c.cancelledReason })} </>}
-          <button type="button" className="primary" disabled={busy} onClick={() => void resubmit(c.id)}>
+          <button type="button" className="primary" disabled={busy} onClick={() => resubmit(c.id)}>
             {t('queue.actions.resubmit')}
           </button>
         </div>
@@ -82,11 +76,8 @@ export function QueueScreen({ training }: Props) {
           </button>
         ))}
       </div>
-      {error && (
-        <p className="banner banner-error" role="alert">
-          {t(error.messageKey, error.params)}
-        </p>
-      )}
+      <ErrorBanner error={entryAction.error} />
+      <ErrorBanner error={list.error} onRetry={reload} />
       {entries && entries.length === 0 && <p>{t('queue.empty')}</p>}
       <ul className="entries">
         {entries?.map((entry) => (
@@ -95,9 +86,9 @@ export function QueueScreen({ training }: Props) {
             entry={entry}
             now={now}
             busy={busy}
-            onRetry={(id) => void act(() => client.call('queue.retryNow', { id }))}
-            onResubmit={(id) => void resubmit(id)}
-            onResolve={(id, reason) => void act(() => client.call('queue.resolve', { id, reason }))}
+            onRetry={retryNow}
+            onResubmit={resubmit}
+            onResolve={resolve}
           />
         ))}
       </ul>

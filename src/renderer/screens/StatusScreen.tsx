@@ -1,29 +1,19 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HealthSnapshot } from '../../shared/contract';
 import { useClient } from '../api/context';
 import { DeviceLine } from '../components/DeviceLine';
-import { useLive } from '../state/use-live';
-
-interface Props {
-  health: HealthSnapshot | null;
-}
+import { ErrorBanner } from '../components/ErrorBanner';
+import { translateMessage } from '../i18n';
+import { useLive } from '../state/live';
+import { useAction } from '../state/use-action';
 
 /** Every link with what its check found, and the device section: RD services and USB devices. */
-export function StatusScreen({ health }: Props) {
+export function StatusScreen() {
   const { t } = useTranslation();
   const client = useClient();
-  const device = useLive('device.changed');
-  const [scanning, setScanning] = useState(false);
-
-  const rescan = async () => {
-    setScanning(true);
-    try {
-      await client.call('device.scan', {});
-    } finally {
-      setScanning(false);
-    }
-  };
+  const { health, device } = useLive();
+  const scan = useAction();
+  // The new picture arrives as device.changed; the answer itself needs no handling here.
+  const rescan = () => void scan.run(() => client.call('device.scan', {}));
 
   return (
     <section className="status-screen" aria-labelledby="status-title">
@@ -32,7 +22,7 @@ export function StatusScreen({ health }: Props) {
         {health?.links.map((link) => (
           <li key={link.id} className={`link link-${link.status}`} data-link={link.id}>
             <strong>{t(`health.link.${link.id}`)}</strong> <span className="link-status">{t(`health.status.${link.status}`)}</span>
-            <span className="link-message">{t(link.messageKey, link.params)}</span>
+            <span className="link-message">{translateMessage(t, link.messageKey, link.params)}</span>
           </li>
         ))}
       </ul>
@@ -40,7 +30,7 @@ export function StatusScreen({ health }: Props) {
       <section className="device-section" aria-labelledby="device-title" data-testid="device-section">
         <h3 id="device-title">{t('device.title')}</h3>
         <p className={`diagnosis diagnosis-${device?.diagnosis ?? 'unknown'}`} role="status" data-diagnosis={device?.diagnosis ?? 'unknown'}>
-          {device ? t(device.message.key, device.message.params) : t('device.diagnosis.unknown')}
+          {device ? translateMessage(t, device.message.key, device.message.params) : t('device.diagnosis.unknown')}
         </p>
         <DeviceLine status={device} device={device?.selected?.device ?? null} />
         <h4>{t('device.services')}</h4>
@@ -69,9 +59,10 @@ export function StatusScreen({ health }: Props) {
             ))}
           </ul>
         )}
-        <button type="button" onClick={() => void rescan()} disabled={scanning}>
+        <button type="button" onClick={rescan} disabled={scan.busy}>
           {t('device.scan')}
         </button>
+        <ErrorBanner error={scan.error} />
       </section>
     </section>
   );

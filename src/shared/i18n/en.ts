@@ -10,6 +10,7 @@ export const en = {
     trainingHint: 'Training mode: the scanner and the portal are simulated on this computer. Nothing reaches the real portal.',
     live: 'LIVE',
     skipToContent: 'Skip to main content',
+    tryAgain: 'Try again',
   },
   language: {
     label: 'Language',
@@ -18,7 +19,6 @@ export const en = {
     switchTo: 'Switch language to {{language}}',
   },
   home: {
-    title: 'Home',
     welcome: 'Namaste. The desk is ready.',
     hospital: 'Hospital {{code}}, {{state}}',
     hospitalNotSet: 'Hospital not set up yet: ask support to enter the hospital code and state.',
@@ -33,7 +33,6 @@ export const en = {
     summaryOk: 'Everything is working.',
     summaryUnchecked: 'No problem found so far; some links are not checked yet.',
     summaryProblem: 'Problem: {{link}}',
-    checkedAt: 'Checked at {{time}}',
     link: {
       scanner: 'Scanner',
       rdService: 'RD service',
@@ -109,7 +108,6 @@ export const en = {
   },
   capture: {
     title: 'Fingerprint',
-    start: 'Start capture',
     capture: 'Capture',
     capturing: 'Capturing… keep the finger still',
     startOver: 'Start over',
@@ -119,7 +117,6 @@ export const en = {
     qualityValue: 'Quality {{quality}} (needs {{threshold}})',
     threshold: 'Needed: {{threshold}}',
     best: 'Best so far: {{quality}} ({{finger}})',
-    noDevice: 'No scanner ready.',
     device: '{{model}} · serial {{serial}} · RD service {{version}}',
     certificate: {
       valid: 'Certificate valid until {{date}}',

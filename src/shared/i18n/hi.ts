@@ -9,6 +9,7 @@ export const hi: Translation = {
     trainingHint: 'प्रशिक्षण मोड: स्कैनर और पोर्टल इसी कंप्यूटर पर नकली चल रहे हैं। कुछ भी असली पोर्टल तक नहीं जाता।',
     live: 'लाइव',
     skipToContent: 'मुख्य भाग पर जाएँ',
+    tryAgain: 'फिर से कोशिश करें',
   },
   language: {
     label: 'भाषा',
@@ -17,7 +18,6 @@ export const hi: Translation = {
     switchTo: 'भाषा बदलें: {{language}}',
   },
   home: {
-    title: 'होम',
     welcome: 'नमस्ते। डेस्क तैयार है।',
     hospital: 'अस्पताल {{code}}, {{state}}',
     hospitalNotSet: 'अस्पताल की जानकारी अभी नहीं भरी गई: सपोर्ट से अस्पताल कोड और राज्य भरवाएँ।',
@@ -32,7 +32,6 @@ export const hi: Translation = {
     summaryOk: 'सब ठीक चल रहा है।',
     summaryUnchecked: 'अब तक कोई समस्या नहीं मिली; कुछ कड़ियाँ अभी जाँची नहीं गईं।',
     summaryProblem: 'समस्या: {{link}}',
-    checkedAt: '{{time}} पर जाँचा',
     link: {
       scanner: 'स्कैनर',
       rdService: 'RD सर्विस',
@@ -108,7 +107,6 @@ export const hi: Translation = {
   },
   capture: {
     title: 'फ़िंगरप्रिंट',
-    start: 'कैप्चर शुरू करें',
     capture: 'कैप्चर',
     capturing: 'कैप्चर हो रहा है… उँगली हिलाएँ नहीं',
     startOver: 'फिर से शुरू करें',
@@ -118,7 +116,6 @@ export const hi: Translation = {
     qualityValue: 'गुणवत्ता {{quality}} (चाहिए {{threshold}})',
     threshold: 'चाहिए: {{threshold}}',
     best: 'अब तक सबसे अच्छा: {{quality}} ({{finger}})',
-    noDevice: 'कोई स्कैनर तैयार नहीं।',
     device: '{{model}} · सीरियल {{serial}} · RD सर्विस {{version}}',
     certificate: {
       valid: 'सर्टिफ़िकेट {{date}} तक मान्य',

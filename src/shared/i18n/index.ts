@@ -1,4 +1,4 @@
-import i18next, { type i18n, type Module, type TOptions } from 'i18next';
+import i18next, { type i18n, type Module, type ParseKeys, type TOptions } from 'i18next';
 import type { Language } from '../contract/app';
 import { en } from './en';
 import { hi } from './hi';
@@ -38,5 +38,7 @@ export function translate(language: Language, key: string, params?: TOptions): s
     instance = createI18n(language);
     shared.set(language, instance);
   }
-  return instance.t(key, params);
+  // The key comes at run time (a message key from anywhere in main): where i18next is typed with
+  // the translations (the renderer's i18next.d.ts), it is one of them or shows as itself.
+  return instance.t(key as ParseKeys, params ?? {});
 }

@@ -18,6 +18,7 @@ import { fullJitter } from './backoff';
 import { CircuitBreaker } from './breaker';
 import { verifyBuffered } from './buffered-auth';
 import { classify, type DeskFault } from './classify';
+import { DeskHolds } from './desk-holds';
 import { acquireLease, releaseLease } from '../storage/sql/lease';
 import { truncateWal } from '../storage/sql/maintenance';
 import { LinkReports, type ReportLink } from './link-reports';
@@ -70,8 +71,6 @@ const DEFAULT_LEASE_TTL_MS = 30_000;
 const DEFAULT_STOP_GRACE_MS = 5_000;
 /** After a database failure, wait this long before the next pass (the lock may be released, the disk cleared). */
 const STORE_RETRY_MS = 2_000;
-/** A 429 holds the desk at least this long, whatever Retry-After says (0, or a date already past). */
-const MIN_RATE_LIMIT_MS = 1_000;
 
 /**
  * Delivers the outbox: due entries in priority order with bounded concurrency, each exactly once
@@ -92,10 +91,7 @@ export class SyncEngine {
   private ticking: Promise<void> | null = null;
   private link: PortalLink = 'unknown';
   private leased = false;
-  private rateLimitedUntil = 0;
-  private fault: { fault: DeskFault; since: string; nextProbeAt: number; probeDelay: number } | null = null;
-  /** The last fault cleared: if it comes straight back (it hits only some calls), probes keep slowing down. */
-  private lastCleared: { fault: DeskFault; at: number; probeDelay: number } | null = null;
+  private readonly holds: DeskHolds;
   private storeProblem: StoreError | null = null;
   private storeRetryAt = 0;
   private failedProbes = 0;
@@ -104,6 +100,7 @@ export class SyncEngine {
     this.breaker = new CircuitBreaker({ threshold: deps.settings.breakerThreshold, probeMs: deps.settings.probeMs, maxProbeMs: deps.settings.maxProbeMs });
     this.scheduler = deps.scheduler ?? new Scheduler((task, error) => deps.log.error(`${task} failed`, error));
     this.links = new LinkReports(deps.hospitalState, deps.report);
+    this.holds = new DeskHolds(deps.settings);
   }
 
   private get leaseTtl(): number {
@@ -111,16 +108,17 @@ export class SyncEngine {
   }
 
   get portalLink(): PortalLink {
-    if (this.fault) return 'offline';
+    if (this.holds.fault) return 'offline';
     return this.breaker.state === 'open' ? (this.link === 'probing' ? 'probing' : 'offline') : this.link;
   }
 
   /** What holds every entry back right now, if anything. */
   hold(): DeskHold | null {
-    if (this.fault) return { reason: this.fault.fault, since: this.fault.since, until: null };
+    const fault = this.holds.fault;
+    if (fault) return { reason: fault.fault, since: fault.since, until: null };
     if (this.breaker.state === 'open') return { reason: 'outage', since: null, until: null };
-    if (this.rateLimitedUntil > this.now().getTime()) return { reason: 'rate-limited', since: null, until: new Date(this.rateLimitedUntil).toISOString() };
-    return null;
+    const until = this.holds.rateLimited(this.now().getTime());
+    return until ? { reason: 'rate-limited', since: null, until } : null;
   }
 
   start(): void {
@@ -218,15 +216,15 @@ export class SyncEngine {
       this.storeFailed(error, 'deleting expired PID blocks');
       return { work: [], leased: true };
     }
-    if (this.fault) {
-      if (now.getTime() >= this.fault.nextProbeAt) await this.probeFault();
-      if (this.fault) return { work: [], leased: true };
+    if (this.holds.fault) {
+      if (this.holds.faultProbeDue(now.getTime())) await this.probeFault();
+      if (this.holds.fault) return { work: [], leased: true };
     }
     if (this.breaker.state === 'open') {
       if (this.breaker.probeDue(now.getTime())) await this.probe();
       if (this.breaker.state === 'open') return { work: [], leased: true };
     }
-    if (now.getTime() < this.rateLimitedUntil) return { work: [], leased: true };
+    if (this.holds.rateLimited(now.getTime())) return { work: [], leased: true };
     const free = this.deps.settings.concurrency - this.inFlight.size;
     if (free <= 0) return { work: [], leased: true };
     let claimed: DueEntry[];
@@ -266,7 +264,7 @@ export class SyncEngine {
       if (Date.now() >= deadline) return { left, stoppedBy: 'deadline' };
       const { started, leased } = await this.runOnce();
       if (!leased) return { left, stoppedBy: this.storeProblem ? 'storage' : 'lease' };
-      if (this.fault) return { left, stoppedBy: 'desk-fault' };
+      if (this.holds.fault) return { left, stoppedBy: 'desk-fault' };
       // An outage ends the run once a health probe has confirmed it, not at the first failures.
       if (this.breaker.state === 'open' && this.failedProbes > failedProbesBefore) return { left, stoppedBy: 'outage' };
       if (this.storeProblem) return { left, stoppedBy: 'storage' };
@@ -276,8 +274,8 @@ export class SyncEngine {
 
   /** Look again now whatever holds the desk (support says the fault is fixed; training restored the portal). */
   recheckNow(): void {
-    if (this.fault) {
-      this.fault.nextProbeAt = 0;
+    if (this.holds.fault) {
+      this.holds.probeNow();
       this.nudge();
     } else {
       this.scheduler.run('portal recheck', () => this.probe());
@@ -297,7 +295,7 @@ export class SyncEngine {
         this.makeBacklogDue('portal is back');
       }
       this.link = 'online';
-      if (!this.fault) this.links.healthy(health.status);
+      if (!this.holds.fault) this.links.healthy(health.status);
       return true;
     } catch (error) {
       this.breaker.probeFailed(now.getTime());
@@ -312,22 +310,20 @@ export class SyncEngine {
 
   /** While a desk-wide fault holds: is it fixed? Health and a fresh token must both work. */
   private async probeFault(): Promise<void> {
-    const fault = this.fault!;
+    const fault = this.holds.fault!.fault;
     try {
       await this.deps.client.health();
       await this.deps.client.checkCredentials();
     } catch (error) {
       const verdict = classify(error);
-      fault.probeDelay = Math.min(this.deps.settings.maxProbeMs, fault.probeDelay * 2);
-      fault.nextProbeAt = this.now().getTime() + fault.probeDelay;
-      if (verdict.deskFault && verdict.deskFault !== fault.fault) this.enterFault(verdict.deskFault);
-      else if (verdict.deskFault) this.links.deskFault(fault.fault);
+      this.holds.faultProbeFailed(this.now().getTime());
+      if (verdict.deskFault && verdict.deskFault !== fault) this.enterFault(verdict.deskFault);
+      else if (verdict.deskFault) this.links.deskFault(fault);
       else this.links.failure(verdict.link);
       return;
     }
-    this.deps.log.info(`the portal accepts this desk again (${fault.fault} fixed); sending resumes`);
-    this.lastCleared = { fault: fault.fault, at: this.now().getTime(), probeDelay: fault.probeDelay };
-    this.fault = null;
+    this.deps.log.info(`the portal accepts this desk again (${fault} fixed); sending resumes`);
+    this.holds.clearFault(this.now().getTime());
     this.breaker.close();
     this.link = 'online';
     this.links.delivered();
@@ -335,16 +331,9 @@ export class SyncEngine {
   }
 
   private enterFault(fault: DeskFault): void {
-    const now = this.now();
-    if (this.fault?.fault !== fault) {
-      const { probeMs, maxProbeMs } = this.deps.settings;
-      // Straight back after a probe found it fixed: the probe cannot see it (only some calls fail), so wait longer each time.
-      const returning = this.lastCleared?.fault === fault && now.getTime() - this.lastCleared.at < Math.max(60_000, this.lastCleared.probeDelay * 4);
-      const probeDelay = returning ? Math.min(maxProbeMs, this.lastCleared!.probeDelay * 2) : probeMs;
-      if (!returning) this.deps.log.error(`sending stopped for the whole desk: ${FAULT_WORDS[fault]}; entries wait and resume once it is fixed`);
-      this.fault = { fault, since: now.toISOString(), nextProbeAt: now.getTime() + probeDelay, probeDelay };
-      this.changed();
-    }
+    const entered = this.holds.enterFault(fault, this.now());
+    if (entered === 'new') this.deps.log.error(`sending stopped for the whole desk: ${FAULT_WORDS[fault]}; entries wait and resume once it is fixed`);
+    if (entered !== 'same') this.changed();
     this.link = 'offline';
     this.links.deskFault(fault);
   }
@@ -457,15 +446,10 @@ export class SyncEngine {
    * asked, at least MIN_RATE_LIMIT_MS and at most our own longest backoff. Returns when sending resumes.
    */
   holdForRateLimit(askedMs: number): number {
-    const now = this.now().getTime();
-    const wait = Math.min(this.deps.settings.maxDelayMs, Math.max(MIN_RATE_LIMIT_MS, Number.isFinite(askedMs) ? askedMs : 0));
-    const until = now + wait;
-    if (until > this.rateLimitedUntil) {
-      if (this.rateLimitedUntil <= now) this.deps.log.warn(`portal asked the desk to slow down; sending waits ${Math.round(wait / 1000)} s`);
-      this.rateLimitedUntil = until;
-      this.changed();
-    }
-    return this.rateLimitedUntil;
+    const { until, started, waitMs } = this.holds.holdForRateLimit(askedMs, this.now().getTime());
+    if (started) this.deps.log.warn(`portal asked the desk to slow down; sending waits ${Math.round(waitMs / 1000)} s`);
+    this.changed();
+    return until;
   }
 
   /** A database failure: never thrown out of a timer; reported once per problem, and the next pass waits a little. */
@@ -495,9 +479,10 @@ export class SyncEngine {
     const now = this.now().getTime();
     if (this.storeRetryAt > now) return this.storeRetryAt - now;
     if (!this.leased) return 5_000; // another engine is sending from this data directory
-    if (this.fault) return Math.max(50, this.fault.nextProbeAt - now);
+    const held = this.holds.msUntilChange(now);
+    if (this.holds.fault) return held!;
     if (this.breaker.state === 'open') return Math.max(50, this.breaker.nextProbeAt - now);
-    if (this.rateLimitedUntil > now) return this.rateLimitedUntil - now;
+    if (held !== null) return held;
     if (this.inFlight.size >= this.deps.settings.concurrency) return 60_000; // a finishing delivery looks again
     try {
       const next = guarded(this.deps.db, () => nextDueAt(this.deps.db, [...this.inFlight.keys()]));

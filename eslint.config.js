@@ -22,11 +22,10 @@ export const MAIN_LAYERS = [
   ['base'],
   ['logging', 'security', 'config'],
   ['storage', 'contract'],
-  ['health'],
+  ['health', 'webhost'],
   ['device', 'portal'],
   ['sync'],
   ['queue'],
-  ['webhost'],
   ['app'],
   ['electron', 'cli'],
 ];
@@ -39,7 +38,7 @@ function mainFolderRule(folder) {
   if (forbidden.length)
     patterns.push({
       // Relative imports climbing out of this folder into a higher layer or a peer (src/main/<folder>/...).
-      regex: `^(?:\\.\\./)+(?:main/)?(?:${forbidden.join('|')})(?:/|$)`,
+      regex: `^(?:\\.\\.?/+)*\\.\\./+(?:\\.\\.?/+)*(?:main/+)?(?:${forbidden.join('|')})(?:/|$)`,
       message: `src/main/${folder} is in layer ${level} of ${MAIN_LAYERS.map((l) => l.join('+')).join(' < ')}: it may not import ${forbidden.join(', ')}.`,
     });
   return {
@@ -69,6 +68,12 @@ export default defineConfig(
         'error',
         { name: 'setTimeout', message: 'Use the Scheduler or sleep() from src/main/base/scheduler.ts.' },
         { name: 'setInterval', message: 'Use Scheduler.repeat() from src/main/base/scheduler.ts.' },
+      ],
+      // Our own modules are imported statically, where the layer rule sees them (packages may load lazily).
+      'no-restricted-syntax': [
+        'error',
+        { selector: "ImportExpression[source.type='Literal'][source.value=/^[.\\/]/]", message: 'Import our own modules statically: the layer rule checks static imports.' },
+        { selector: 'TSImportType', message: "Use 'import type' instead of typeof import(): the layer rule checks imports." },
       ],
     },
   },

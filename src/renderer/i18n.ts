@@ -16,7 +16,8 @@ export type MessageKey = ParseKeys;
  * compiler (see i18next.d.ts); only these cannot be.
  */
 export function translateMessage(t: TFunction, key: string, params: MessageParams = {}): string {
-  return t(key as MessageKey, params);
+  // A key stored by an older version may no longer exist: the operator reads a sentence, never a key.
+  return t([key, 'errors.internal'] as MessageKey[], params);
 }
 
 /**

@@ -33,6 +33,11 @@ describe('renderer translations', () => {
     expect(translateMessage(t, 'health.message.storageLow', { freeMb: 80 })).toBe(hi.health.message.storageLow.replace('{{freeMb}}', '80'));
   });
 
+  it('a message key no longer known (stored by an older version) shows a sentence, never the key', () => {
+    expect(translateMessage(testI18n('hi').t, 'sync.reason.retiredLongAgo')).toBe(hi.errors.internal);
+    expect(translateMessage(testI18n('en').t, 'sync.reason.retiredLongAgo')).toBe(en.errors.internal);
+  });
+
   it('an error falls back from its key to its code to the general message', () => {
     const t = testI18n('en').t;
     expect(translateError(t, new MitraError('x', 'y', { messageKey: 'queue.error.unknown' }))).toBe(en.queue.error.unknown);

@@ -6,10 +6,10 @@ describe('holds of the whole desk', () => {
 
   it('a 429 holds at least a second and at most maxDelayMs; a longer one extends, a shorter one does not shorten', () => {
     const holds = new DeskHolds(timing);
-    expect(holds.holdForRateLimit(0, 0)).toEqual({ until: MIN_RATE_LIMIT_MS, started: true, waitMs: MIN_RATE_LIMIT_MS });
+    expect(holds.holdForRateLimit(0, 0)).toEqual({ until: MIN_RATE_LIMIT_MS, started: true, extended: true, waitMs: MIN_RATE_LIMIT_MS });
     expect(holds.holdForRateLimit(Number.NaN, 0).until).toBe(MIN_RATE_LIMIT_MS);
     expect(holds.holdForRateLimit(1e16, 0)).toMatchObject({ until: 60_000, started: false });
-    expect(holds.holdForRateLimit(5_000, 10)).toMatchObject({ until: 60_000 });
+    expect(holds.holdForRateLimit(5_000, 10)).toMatchObject({ until: 60_000, extended: false });
     expect(holds.rateLimited(59_999)).not.toBeNull();
     expect(holds.rateLimited(60_000)).toBeNull();
   });

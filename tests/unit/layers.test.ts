@@ -1,4 +1,3 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -25,9 +24,4 @@ describe('layers inside src/main, enforced by lint', () => {
     expect(await lint('src/main/device/fixture.ts', "import { PortalClient } from '../portal/client';\nexport const x = PortalClient;\n")).toHaveLength(1);
   });
 
-  it('every folder of src/main has its place in the layer order', async () => {
-    const { MAIN_LAYERS } = (await import(join(repoRoot, 'eslint.config.js'))) as { MAIN_LAYERS: string[][] };
-    const folders = readdirSync(join(repoRoot, 'src/main'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-    expect(MAIN_LAYERS.flat().sort()).toEqual(folders);
-  });
 });

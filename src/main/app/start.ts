@@ -76,7 +76,16 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     log,
     recordAttempt: (sessionId, attempt) => guarded(db, () => insertCaptureAttempt(db, sessionId, attempt)),
   });
-  const queue = await startQueue({ settings, mode: mode.mode, dataDir, db, backgroundDb, health, storeWatch, scheduler, events, log, takePid: (id) => devices.service.sessions.takePid(id), returnPid: (id, pid) => devices.service.sessions.restorePid(id, pid) });
+  let queue: Awaited<ReturnType<typeof startQueue>>;
+  try {
+    queue = await startQueue({ settings, mode: mode.mode, dataDir, db, backgroundDb, health, storeWatch, scheduler, events, log, takePid: (id) => devices.service.sessions.takePid(id), returnPid: (id, pid) => devices.service.sessions.restorePid(id, pid) });
+  } catch (error) {
+    // Nothing runs without the queue: close what was opened, then say why start-up failed.
+    await devices.stop();
+    backgroundDb.close();
+    db.close();
+    throw error;
+  }
 
   const info = (): AppInfo => ({
     name: 'Mitra Desk',

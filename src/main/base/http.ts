@@ -7,11 +7,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** The portal contract's error envelope (docs/portal-api.yaml, `Error`): a stable code, a message, the field at fault. */
-export function sendApiError(res: ServerResponse, status: number, code: string, message: string, options: { field?: string; headers?: OutgoingHttpHeaders } = {}): void {
-  sendJson(res, status, { error: { code, message, ...(options.field ? { field: options.field } : {}) } }, options.headers);
-}
-
 /** The body, or null when it exceeds the limit (the rest is drained, never buffered, so the refusal can still be sent). */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {

@@ -65,7 +65,7 @@ export class QueueService {
    */
   record(inputs: ParsedRegistration[], actor: string, batch?: ImportBatch): string[] {
     const now = this.now();
-    const prepared = inputs.map((input) => this.prepare(input, now));
+    const prepared = inputs.map((input) => this.prepareRecord(input, now));
     const handBack = () => {
       for (const { input, pid } of prepared) if (pid && input.verification.captureSessionId) this.deps.returnPid?.(input.verification.captureSessionId, pid);
     };
@@ -190,10 +190,10 @@ export class QueueService {
   /** The checks `add` makes before writing, without taking any held capture (for imports). */
   check(input: ParsedRegistration): void {
     if (input.verification.captureSessionId) throw new MitraError('verification_missing', 'a capture session cannot be imported', { messageKey: 'queue.error.verificationMissing' });
-    this.prepare(input, this.now());
+    this.prepareRecord(input, this.now());
   }
 
-  private prepare(input: ParsedRegistration, now: Date): { input: ParsedRegistration; payload: StoredPayload; pid: PidBlock | null } {
+  private prepareRecord(input: ParsedRegistration, now: Date): { input: ParsedRegistration; payload: StoredPayload; pid: PidBlock | null } {
     const admitted = Date.parse(input.admittedAt);
     if (now.getTime() - admitted > BACKDATE_LIMIT_MS) throw new MitraError('admission_too_old', 'admission is more than 5 days ago', { messageKey: 'queue.error.backdate' });
     if (admitted - now.getTime() > 60 * 60_000) throw new MitraError('admission_in_future', 'admission is in the future', { messageKey: 'queue.error.future' });

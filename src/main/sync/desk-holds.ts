@@ -32,11 +32,12 @@ export class DeskHolds {
   }
 
   /** Hold for a 429: as long as asked, at least MIN_RATE_LIMIT_MS, at most maxDelayMs. Returns the end, and whether this started a hold. */
-  holdForRateLimit(askedMs: number, nowMs: number): { until: number; started: boolean; waitMs: number } {
+  holdForRateLimit(askedMs: number, nowMs: number): { until: number; started: boolean; extended: boolean; waitMs: number } {
     const waitMs = Math.min(this.timing.maxDelayMs, Math.max(MIN_RATE_LIMIT_MS, Number.isFinite(askedMs) ? askedMs : 0));
     const started = this.rateLimitedUntil <= nowMs;
-    this.rateLimitedUntil = Math.max(this.rateLimitedUntil, nowMs + waitMs);
-    return { until: this.rateLimitedUntil, started, waitMs };
+    const extended = nowMs + waitMs > this.rateLimitedUntil;
+    if (extended) this.rateLimitedUntil = nowMs + waitMs;
+    return { until: this.rateLimitedUntil, started, extended, waitMs };
   }
 
   /** Enter (or switch to) a fault; returns 'new', 'returned' (straight back after clearing) or 'same'. */

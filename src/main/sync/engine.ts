@@ -94,6 +94,8 @@ export class SyncEngine {
   private readonly holds: DeskHolds;
   private storeProblem: StoreError | null = null;
   private storeRetryAt = 0;
+  /** Whether the current database problem has been reported (a first brief lock is not). */
+  private storeReported = false;
   private failedProbes = 0;
 
   constructor(private readonly deps: SyncDeps) {
@@ -263,11 +265,12 @@ export class SyncEngine {
       if (left === 0) return { left, stoppedBy: null };
       if (Date.now() >= deadline) return { left, stoppedBy: 'deadline' };
       const { started, leased } = await this.runOnce();
-      if (!leased) return { left, stoppedBy: this.storeProblem ? 'storage' : 'lease' };
+      const briefLock = this.storeProblem !== null && !this.storeReported;
+      if (!leased && !briefLock) return { left, stoppedBy: this.storeProblem ? 'storage' : 'lease' };
       if (this.holds.fault) return { left, stoppedBy: 'desk-fault' };
       // An outage ends the run once a health probe has confirmed it, not at the first failures.
       if (this.breaker.state === 'open' && this.failedProbes > failedProbesBefore) return { left, stoppedBy: 'outage' };
-      if (this.storeProblem) return { left, stoppedBy: 'storage' };
+      if (this.storeProblem && this.storeReported) return { left, stoppedBy: 'storage' };
       if (started === 0) await sleep(Math.min(this.msUntilNextWork(), 1_000, Math.max(0, deadline - Date.now())));
     }
   }
@@ -446,9 +449,9 @@ export class SyncEngine {
    * asked, at least MIN_RATE_LIMIT_MS and at most our own longest backoff. Returns when sending resumes.
    */
   holdForRateLimit(askedMs: number): number {
-    const { until, started, waitMs } = this.holds.holdForRateLimit(askedMs, this.now().getTime());
+    const { until, started, extended, waitMs } = this.holds.holdForRateLimit(askedMs, this.now().getTime());
     if (started) this.deps.log.warn(`portal asked the desk to slow down; sending waits ${Math.round(waitMs / 1000)} s`);
-    this.changed();
+    if (extended) this.changed();
     return until;
   }
 
@@ -459,15 +462,21 @@ export class SyncEngine {
       this.deps.log.error(`sync: ${doing} failed`, error);
       return;
     }
-    if (this.storeProblem?.problem !== error.problem) this.deps.log.error(`sync: ${doing} failed: ${error.message}; nothing committed is lost, trying again`);
+    const first = this.storeProblem?.problem !== error.problem;
     this.storeProblem = error;
+    // A lock held a moment by another program (a paper import, say) is retried quietly once;
+    // only a lock that is still there at the next try turns the storage link red.
+    if (first && error.problem === 'locked') return;
+    if (first || (error.problem === 'locked' && !this.storeReported)) this.deps.log.error(`sync: ${doing} failed: ${error.message}; nothing committed is lost, trying again`);
+    this.storeReported = true;
     this.deps.onStoreProblem?.(error);
   }
 
   private storeWorks(): void {
     if (!this.storeProblem) return;
-    this.deps.log.info('the database works again');
+    if (this.storeReported) this.deps.log.info('the database works again');
     this.storeProblem = null;
+    this.storeReported = false;
     this.deps.onStoreProblem?.(null);
   }
 

@@ -67,7 +67,7 @@ export type EventPayload<N extends EventName> = z.output<(typeof events)[N]>;
 export const callNames: CallName[] = [...CALL_NAMES];
 export const eventNames: EventName[] = [...EVENT_NAMES];
 
-export { CALL_NAMES, EVENT_NAMES, isCallName, isEventName } from './names';
+export { isCallName } from './names';
 
 export * from './common';
 export * from './app';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { sendApiError, sendJson } from '../../base/http';
+import { sendJson } from '../../base/http';
 import { AuthInitRequest, AuthVerifyRequest, RegistrationRequest, SearchQuery } from '../schemas';
 import { SIM_STATES, type SimFamily } from './data';
-import { readJson, validate, type Exchange, type Route } from './router';
+import { readJson, sendApiError, validate, type Exchange, type Route } from './router';
 import type { SimState } from './state';
 
 /** The operations of docs/portal-api.yaml that need no bearer token: answered before the token is checked. */

@@ -1,7 +1,7 @@
-import { sendApiError, sendJson } from '../../base/http';
+import { sendJson } from '../../base/http';
 import type { Registration } from '../schemas';
 import { registrableMembers } from './data';
-import { readJson, type Exchange, type Route } from './router';
+import { readJson, sendApiError, type Exchange, type Route } from './router';
 
 /** /__sim/*: for tests and training, never counted and never hit by the faults. */
 export const CONTROL_ROUTES: Route[] = [

@@ -1,8 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { parseJson, readBody, sendApiError } from '../../base/http';
+import type { OutgoingHttpHeaders, ServerResponse as HttpResponse } from 'node:http';
+import { parseJson, readBody, sendJson } from '../../base/http';
 import type { Faults } from './faults';
 import type { SimState } from './state';
+
+/** The portal contract's error envelope (docs/portal-api.yaml, `Error`): a stable code, a message, the field at fault. */
+export function sendApiError(res: HttpResponse, status: number, code: string, message: string, options: { field?: string; headers?: OutgoingHttpHeaders } = {}): void {
+  sendJson(res, status, { error: { code, message, ...(options.field ? { field: options.field } : {}) } }, options.headers);
+}
 
 /** One request as a handler sees it. */
 export interface Exchange {

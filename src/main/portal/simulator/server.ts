@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { systemClock, type Clock } from '../../base/clock';
-import { sendApiError } from '../../base/http';
 import { sleep } from '../../base/scheduler';
 import type { Logger } from '../../logging/logger';
 import type { Registration } from '../schemas';
@@ -9,10 +8,9 @@ import { bearerRefusal, PUBLIC_ROUTES, SECURED_ROUTES } from './api-routes';
 import { CONTROL_ROUTES } from './control-routes';
 import type { SimFamily } from './data';
 import type { Faults } from './faults';
-import { compileRoutes, findRoute, type Exchange } from './router';
+import { compileRoutes, findRoute, sendApiError, type Exchange } from './router';
 import { SimState, type SimulatorState } from './state';
 
-export type { AcceptedRegistration, SimulatorState } from './state';
 
 export interface SimulatorOptions {
   port: number;

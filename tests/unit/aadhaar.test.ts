@@ -131,3 +131,18 @@ describe('Aadhaar numbers as operators type them', () => {
     expect(maskAadhaarLike('ward 4, bed 12')).toBe('ward 4, bed 12');
   });
 });
+
+describe('dates and times are never taken for Aadhaar numbers', () => {
+  it('every minute of a day, written the usual ways, stays readable (some have 12 digits that pass Verhoeff)', () => {
+    let passing = 0;
+    for (let minute = 0; minute < 24 * 60; minute++) {
+      const hh = String(Math.floor(minute / 60)).padStart(2, '0');
+      const mm = String(minute % 60).padStart(2, '0');
+      for (const text of [`2026-11-25 ${hh}:${mm}`, `25/11/2026 ${hh}:${mm}`, `2026-11-25T${hh}:${mm}`, `25-11-2026, ${hh}:${mm}:00`]) {
+        expect(maskAadhaarLike(`on ${text} (UTC)`), text).toBe(`on ${text} (UTC)`);
+      }
+      if (containsAadhaarNumber(`2026112${5}${hh}${mm}`)) passing++;
+    }
+    expect(passing).toBeGreaterThan(0); // the case that once masked a date in the CLI's output
+  });
+});

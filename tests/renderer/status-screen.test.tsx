@@ -1,21 +1,13 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StatusScreen } from '../../src/renderer/screens/StatusScreen';
 import type { DeviceStatus } from '../../src/shared/contract';
 import { MitraError } from '../../src/shared/errors';
 import { en } from '../../src/shared/i18n';
-import { deferred, liveClient, makeDevice, renderDesk } from './support';
+import { collectUnhandledRejections, deferred, liveClient, makeDevice, renderDesk } from './support';
 
 describe('StatusScreen', () => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
-  beforeEach(() => {
-    unhandled.length = 0;
-    process.on('unhandledRejection', onUnhandled);
-  });
-  afterEach(() => {
-    process.off('unhandledRejection', onUnhandled);
-  });
+  const unhandled = collectUnhandledRejections();
 
   it('reads the links and the device from the live provider, and follows device.changed', async () => {
     const client = liveClient();

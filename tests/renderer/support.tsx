@@ -1,4 +1,5 @@
 import { act, render, type RenderResult } from '@testing-library/react';
+import { afterEach, beforeEach } from 'vitest';
 import type { i18n as I18n } from 'i18next';
 import { StrictMode, type ReactElement } from 'react';
 import { I18nextProvider, initReactI18next } from 'react-i18next';
@@ -188,4 +189,18 @@ export function liveClient(summary: QueueSummary = makeSummary()): FakeClient {
     .answer('health.snapshot', () => makeHealth())
     .answer('device.status', () => makeDevice())
     .answer('queue.summary', () => summary);
+}
+
+/** Unhandled rejections seen during each test of the calling describe block: a screen must leave none. */
+export function collectUnhandledRejections(): unknown[] {
+  const seen: unknown[] = [];
+  const onUnhandled = (reason: unknown) => seen.push(reason);
+  beforeEach(() => {
+    seen.length = 0;
+    process.on('unhandledRejection', onUnhandled);
+  });
+  afterEach(() => {
+    process.off('unhandledRejection', onUnhandled);
+  });
+  return seen;
 }

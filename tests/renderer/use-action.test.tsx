@@ -1,19 +1,11 @@
 import { act, renderHook } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useAction, type Outcome } from '../../src/renderer/state/use-action';
 import { MitraError } from '../../src/shared/errors';
-import { deferred } from './support';
+import { collectUnhandledRejections, deferred } from './support';
 
 describe('useAction', () => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
-  beforeEach(() => {
-    unhandled.length = 0;
-    process.on('unhandledRejection', onUnhandled);
-  });
-  afterEach(() => {
-    process.off('unhandledRejection', onUnhandled);
-  });
+  const unhandled = collectUnhandledRejections();
   /** Let any unhandled rejection surface (Node reports them after the microtask queue drains). */
   const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 

@@ -91,7 +91,7 @@ test.describe(() => {
     await expect(page.getByTestId('training-current')).toContainText('credentials');
     await addRegistrations(page, app, 3, 9);
     const fault = page.getByTestId('desk-fault');
-    await expect(fault).toContainText("Registrations are on hold: the portal refuses this desk's login", { timeout: 15_000 });
+    await expect(fault).toContainText("Registrations on hold: the portal refuses this desk's login", { timeout: 15_000 });
     await expect(page.locator('.status-detail')).toContainText("The portal refuses this desk's login.");
     await expect(page.locator('.status-strip [data-link="portal"]')).toHaveAttribute('data-status', 'down');
     await expect(page.getByTestId('count-waiting')).toHaveAttribute('data-count', '3');

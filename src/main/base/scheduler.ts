@@ -113,6 +113,15 @@ export class Scheduler {
   }
 }
 
+/** Wait for `work` to settle, at most `ms`; the timer is cleared as soon as it does (nothing lingers to keep the process alive). */
+export async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  const done = new AbortController();
+  await Promise.race([work.then(noop, noop), sleep(ms, { signal: done.signal })]);
+  done.abort();
+}
+
+function noop(): void {}
+
 /**
  * Wait `ms`; ends early (resolving) when `signal` aborts. It keeps the process alive while it waits:
  * an awaited wait must not let Node drain its event loop and exit in the middle of the work.

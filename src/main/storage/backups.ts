@@ -68,7 +68,12 @@ function readBackup(file: string): BackupContent | null {
  * among equals. Not simply the newest: an emptied database's own backups are newer and hold nothing.
  */
 export function bestBackup(dir: string): BackupInfo | null {
-  const readable = listBackups(dir).filter((b): b is BackupInfo => !('unreadable' in b) && b.registrations > 0);
+  return mostHistory(listBackups(dir).filter((b) => !('unreadable' in b) && b.registrations > 0));
+}
+
+/** The readable backup with the most history (the audit log only grows); the newest among equals, as lists come newest first. */
+function mostHistory(backups: ReturnType<typeof listBackups>): BackupInfo | null {
+  const readable = backups.filter((b): b is BackupInfo => !('unreadable' in b));
   return readable.reduce<BackupInfo | null>((best, b) => (best === null || b.lastAudit > best.lastAudit ? b : best), null);
 }
 
@@ -88,7 +93,9 @@ export async function backupOnStart(db: Db, dir: string, log: Logger, now = new 
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   const target = join(dir, `${basename(db.name, '.db')}-${stamp}.db`);
-  const previous = listBackups(dir, now)[0];
+  const existing = listBackups(dir, now);
+  const previous = existing[0];
+  const content = backupContent(db);
   try {
     await db.backup(target);
     chmodSync(target, 0o600);
@@ -106,12 +113,11 @@ export async function backupOnStart(db: Db, dir: string, log: Logger, now = new 
     log.warn('start-up backup failed; carrying on without it', toStoreError(error, db.name));
     return null;
   }
-  const made = readBackup(target);
-  if (previous && !('unreadable' in previous) && made && sameContent(previous, made)) {
+  if (previous && !('unreadable' in previous) && sameContent(previous, content)) {
     rmSync(target, { force: true });
     return previous.file;
   }
-  rotate(dir, now, policy, log);
+  rotate([{ file: target, at: now, ...content }, ...existing], now, policy, log);
   return target;
 }
 
@@ -119,8 +125,8 @@ function sameContent(a: BackupContent, b: BackupContent): boolean {
   return a.registrations === b.registrations && a.lastAudit === b.lastAudit && a.lastAttempt === b.lastAttempt && a.lastUpdate === b.lastUpdate;
 }
 
-function rotate(dir: string, now: Date, policy: BackupPolicy, log: Logger): void {
-  const all = listBackups(dir, now);
+/** Keep what the policy says of `all` (newest first), delete the rest. */
+function rotate(all: ReturnType<typeof listBackups>, now: Date, policy: BackupPolicy, log: Logger): void {
   const keep = new Set(all.slice(0, policy.keepNewest).map((b) => b.file));
   const days = new Set<string>();
   for (const backup of all) {
@@ -129,11 +135,10 @@ function rotate(dir: string, now: Date, policy: BackupPolicy, log: Logger): void
     days.add(day);
     keep.add(backup.file);
   }
-  const readable = all.filter((b): b is BackupInfo => !('unreadable' in b));
-  const withData = readable.find((b) => b.registrations > 0);
+  const withData = all.find((b) => !('unreadable' in b) && b.registrations > 0);
   if (withData) keep.add(withData.file);
-  const mostHistory = readable.reduce<BackupInfo | null>((best, b) => (best === null || b.lastAudit > best.lastAudit ? b : best), null);
-  if (mostHistory) keep.add(mostHistory.file);
+  const richest = mostHistory(all);
+  if (richest) keep.add(richest.file);
   for (const backup of all) {
     if (keep.has(backup.file)) continue;
     rmSync(backup.file, { force: true });

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../base/clock';
 import { message } from '../base/message';
 import { randomBytes } from 'node:crypto';
 import type { DeskHold, PortalLink } from '../../shared/contract/queue';
-import { Scheduler, sleep, type Task } from '../base/scheduler';
+import { Scheduler, settleWithin, sleep, type Task } from '../base/scheduler';
 import type { Logger } from '../logging/logger';
 import type { PortalClient } from '../portal/client';
 import { PortalError } from '../portal/errors';
@@ -132,16 +132,12 @@ export class SyncEngine {
   async stop(): Promise<void> {
     this.running = false;
     this.timer?.cancel();
-    const grace = this.deps.settings.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
-    const settled = Promise.allSettled([this.ticking, ...this.inFlight.values()]);
-    const abandon = new AbortController();
-    await Promise.race([settled, sleep(grace, { signal: abandon.signal })]);
-    abandon.abort();
+    await settleWithin(Promise.allSettled([this.ticking, ...this.inFlight.values()]), this.deps.settings.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
     if (this.inFlight.size) {
       this.deps.log.warn(`stopping with ${this.inFlight.size} delivery(ies) unanswered; they will be resent with the same key`);
       // End the calls instead of waiting out their timeouts: their sockets would keep the process alive.
       this.deps.client.abortAll();
-      await Promise.race([Promise.allSettled([...this.inFlight.values()]), sleep(1_000)]);
+      await settleWithin(Promise.allSettled([...this.inFlight.values()]), 1_000);
     }
     this.leaseTask?.cancel();
     this.leaseTask = undefined;
@@ -358,7 +354,8 @@ export class SyncEngine {
     try {
       if (payload.buffered) {
         const failure = await verifyBuffered({ db, client, pidKey: this.deps.pidKey, now: () => this.now() }, entry, payload);
-        if (!payload.buffered && entry.pid) this.scrubFreedPages();
+        // Verified: the PID block was deleted with the verification; no copy stays in the WAL.
+        if (!payload.buffered) this.scrubFreedPages();
         if (failure) {
           inTransaction(db, () => {
             recordAttempt(db, { outboxId: entry.outboxId, at: this.iso(), outcome: 'needs-action', errorCode: 'verification', message: failure, durationMs: this.since(started) });
@@ -387,7 +384,6 @@ export class SyncEngine {
         }
       });
       this.storeWorks();
-      if (payload.buffered === null && entry.pid) this.scrubFreedPages();
       this.breaker.recordSuccess();
       this.link = 'online';
       this.links.delivered();

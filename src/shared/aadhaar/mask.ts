@@ -41,7 +41,7 @@ export function maskAadhaarLike(text: string): string {
 }
 
 /**
- * Whether an identifier holds a full Aadhaar number, alone or inside it ("TXN-2345 6789 0124"):
+ * Whether an identifier holds a full Aadhaar number, alone or inside it ("TXN-9999 4105 7058", a UIDAI test number):
  * 12 digits joined as above that are Verhoeff-valid. Ids are refused, not masked: a masked id
  * would no longer be the id.
  */

@@ -274,10 +274,10 @@ export const en = {
     cancelledReason: 'The portal\'s reason: {{reason}}',
     rateLimited: 'The portal asked the desk to wait. Sending resumes by itself at {{time}}.',
     held: {
-      credentials: 'Registrations are on hold: the portal refuses this desk\'s login. Keep working; nothing is lost, and they go by themselves once support fixes the portal user.',
-      certificate: 'Registrations are on hold: the portal\'s certificate is not valid (or this computer\'s date is wrong). Keep working; nothing is lost. Call support.',
-      redirect: 'Registrations are on hold: the portal address sends the desk somewhere else. Keep working; nothing is lost. Call support to check the portal address.',
-      address: 'Registrations are on hold: the portal address set on this desk is not the portal\'s. Keep working; nothing is lost. Call support to check the portal address.',
+      credentials: 'Registrations on hold: the portal refuses this desk\'s login. Keep working, nothing is lost. Call support.',
+      certificate: 'Registrations on hold: the portal\'s certificate is not valid. Keep working, nothing is lost. Call support.',
+      redirect: 'Registrations on hold: the portal address points elsewhere. Keep working, nothing is lost. Call support.',
+      address: 'Registrations on hold: the portal address is wrong. Keep working, nothing is lost. Call support.',
     },
     actions: {
       retryNow: 'Retry now',

@@ -1,11 +1,8 @@
-import { Message } from '../../../shared/contract/common';
 import { Scheduler } from '../../base/scheduler';
 import { PortalUrl } from '../../config/settings';
 import { PortalClient } from '../../portal/client';
 import { portalSetup } from '../../queue/start';
 import { loadOrCreateKey } from '../../storage/secrets';
-import { needsActionSince } from '../../storage/sql/registrations';
-import { guarded } from '../../storage/database';
 import { SyncEngine, type StopReason } from '../../sync/engine';
 import { RegistrationWatchdog } from '../../sync/watchdog';
 import { parseCommandArgs, UsageError, writeLine, type Command } from '../command';
@@ -28,17 +25,6 @@ const FAULTS = {
   redirect: 'the portal address redirects elsewhere (check portal.url in settings.json)',
   address: 'the portal address does not offer the portal\'s login (check portal.url in settings.json)',
 } as const;
-
-/** A stored reason as English text; whatever else the column holds, as it is. */
-function reasonText(stored: string | null): string {
-  if (!stored) return '';
-  try {
-    const parsed = Message.safeParse(JSON.parse(stored));
-    return parsed.success ? say('en', parsed.data) : stored;
-  } catch {
-    return stored;
-  }
-}
 
 export const syncCommand: Command = {
   summary: 'send the queue to the portal (once, until empty, or on and on)',
@@ -78,7 +64,7 @@ export const syncCommand: Command = {
       const leftOver = (stoppedBy: StopReason | null): number => {
         let code = 0;
         const hold = engine.hold();
-        const waiting = guarded(store.db, () => engine.pending());
+        const waiting = engine.pending();
         if (waiting > 0) {
           const why =
             hold && hold.reason in FAULTS
@@ -91,10 +77,10 @@ export const syncCommand: Command = {
           writeLine(context.stderr, `${waiting} registration(s) not delivered: ${why}.`);
           code = 1;
         }
-        const refused = guarded(store.db, () => needsActionSince(store.db, startedAt));
+        const refused = queue.list('needs-action', 500).filter((entry) => entry.updatedAt >= startedAt);
         if (refused.length) {
           writeLine(context.stderr, `${refused.length} registration(s) need the operator (see mitra-desk queue list --state needs-action):`);
-          for (const r of refused) writeLine(context.stderr, `  ${r.registrationId}: ${printable(reasonText(r.reason))}`);
+          for (const entry of refused) writeLine(context.stderr, `  ${entry.id}: ${entry.lastError ? printable(say('en', entry.lastError)) : ''}`);
           code = 1;
         }
         return code;

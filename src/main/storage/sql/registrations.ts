@@ -179,15 +179,6 @@ export function registrationsWithFingerprint(db: Db, fingerprint: string): { id:
     .all(fingerprint);
 }
 
-/** Registrations that went to needs-action since `since` (for the sync command's report). */
-export function needsActionSince(db: Db, since: string): { registrationId: string; reason: string | null }[] {
-  return db
-    .prepare<[string], { registrationId: string; reason: string | null }>(
-      `SELECT id AS registrationId, last_error AS reason FROM registrations WHERE state = 'needs-action' AND updated_at >= ? ORDER BY updated_at`,
-    )
-    .all(since);
-}
-
 /** A registration as the queue lists it: with its patient, its outbox entry and what re-submitted it. */
 export interface ListedRegistration extends Registration {
   beneficiaryId: string;
